@@ -1,0 +1,96 @@
+// Offline answers from a recording directory, and the wrapper that writes such recordings.
+// One file per resource, named by recordingFile() (tx_<txid>.json, address_<a>_txs.json ...),
+// holding the body exactly as the explorer sent it, so an offline run parses the same bytes
+// through the same checks as the live run did.
+
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { NotRecordedError } from './errors.js';
+import type { GetOptions, ValidatingTransport } from './http.js';
+import { recordingFile } from './resources.js';
+import type { TransportResponse, TransportStats } from './transport.js';
+
+/** Answers from files; a missing file rejects with NotRecordedError naming file and resource. */
+export class DirectoryTransport implements ValidatingTransport {
+  readonly description: string;
+  private requests = 0;
+
+  constructor(private readonly dir: string) {
+    this.description = `offline ${dir}`;
+  }
+
+  stats(): TransportStats {
+    return { requests: this.requests, retries: 0 };
+  }
+
+  async get(path: string, options: GetOptions = {}): Promise<TransportResponse> {
+    const file = recordingFile(path);
+    if (file === null) throw new NotRecordedError(`not in the recording: no file for GET ${path}`, path);
+    this.requests++;
+    let body: string;
+    try {
+      body = await readFile(join(this.dir, file), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new NotRecordedError(`not in the recording: ${file} (GET ${path})`, path);
+      }
+      throw e;
+    }
+    const response: TransportResponse = { status: 200, body, headers: {} };
+    // A malformed recording fails the same way a malformed live body does (no retry: the file
+    // will not change).
+    options.validate?.(response);
+    return response;
+  }
+}
+
+/** Receives answers to record; the Esplora source uses it to store bulk outspends per txid. */
+export interface Recorder {
+  record(path: string, body: string): Promise<void>;
+}
+
+/**
+ * Passes requests to `inner` and writes each 2xx body to its recording file in `dir`
+ * (created if needed). Writes are atomic (temp file + rename): an interrupted run never leaves
+ * a half-written file that a later offline run would read as data. Options (validate) are
+ * forwarded, so only bodies that passed validation are recorded.
+ */
+export class RecordingTransport implements ValidatingTransport, Recorder {
+  readonly description: string;
+  private dirReady: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly inner: ValidatingTransport,
+    private readonly dir: string,
+  ) {
+    this.description = `${inner.description} (recording to ${dir})`;
+  }
+
+  stats(): TransportStats {
+    return this.inner.stats();
+  }
+
+  async get(path: string, options?: GetOptions): Promise<TransportResponse> {
+    const response = await this.inner.get(path, options);
+    if (response.status >= 200 && response.status < 300) await this.record(path, response.body);
+    return response;
+  }
+
+  /** Writes one body; paths without a recording file (bulk requests) are skipped. */
+  async record(path: string, body: string): Promise<void> {
+    const file = recordingFile(path);
+    if (file === null) return;
+    this.dirReady ??= mkdir(this.dir, { recursive: true });
+    await this.dirReady;
+    const target = join(this.dir, file);
+    const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await writeFile(temp, body, 'utf8');
+      await rename(temp, target);
+    } catch (e) {
+      await rm(temp, { force: true });
+      throw e;
+    }
+  }
+}
