@@ -1,0 +1,54 @@
+// One entry point for the CLI: pick a renderer by --format.
+
+import type { TraceResult } from '../trace/result.js';
+import { traceCsv } from './csv.js';
+import { traceJson } from './json.js';
+import type { RunMeta } from './meta.js';
+import { traceTable } from './table.js';
+
+export type OutputFormat = 'table' | 'csv' | 'json';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'json'];
+
+export interface RenderOptions {
+  /** Add the cluster column / totals (runs with --cluster). */
+  cluster?: boolean;
+  /** Table only: ANSI colours (default false: the caller opts in for a TTY without NO_COLOR). */
+  color?: boolean;
+  /** Table only: terminal width. */
+  width?: number;
+}
+
+export function renderTrace(
+  format: OutputFormat,
+  result: TraceResult,
+  meta: RunMeta,
+  opts: RenderOptions = {},
+): string {
+  switch (format) {
+    case 'csv':
+      return traceCsv(result, { cluster: opts.cluster });
+    case 'json':
+      return traceJson(result, meta, { cluster: opts.cluster });
+    case 'table':
+      return traceTable(result, {
+        color: opts.color ?? false,
+        width: opts.width,
+        meta,
+        cluster: opts.cluster,
+      });
+    default: {
+      const bad: never = format;
+      throw new RangeError(`output format ${String(bad)} is not one of ${OUTPUT_FORMATS.join(', ')}`);
+    }
+  }
+}
+
+export { formatBtc, formatSat, roundSat } from './amount.js';
+export { traceCsv, guardText } from './csv.js';
+export { traceJson } from './json.js';
+export { metaJson, type RunMeta } from './meta.js';
+export { compareRows, sortRows } from './sort.js';
+export { summarize, type TraceSummary } from './summary.js';
+export { traceTable } from './table.js';
+export { formatTime } from './time.js';
+export { sha256, sha256File, writeOutputAtomic } from './write.js';

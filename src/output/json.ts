@@ -1,0 +1,100 @@
+// Trace JSON: the run manifest, the rows (the CSV's columns and values), the transactions that
+// carried taint, and the totals. Keys in a fixed order, 2-space indent, trailing newline, rows in
+// the one sorted order, so the same trace and meta give the same bytes.
+//
+// Differences from the CSV, by design: no formula-injection quote (JSON is not opened by
+// spreadsheets, and the quote would change the value); null instead of an empty cell; `flags` as
+// an array of strings. Under haircut, `tainted_sat` stays the rounded integer the CSV shows and
+// `tainted_sat_exact` follows it with the unrounded value (likewise `*_exact` for transactions).
+
+import type { TraceResult, TxTaintSummary } from '../trace/result.js';
+import { roundSat } from './amount.js';
+import { metaJson, type RunMeta } from './meta.js';
+import { printRow } from './rows.js';
+import { sortRows, sortTxs } from './sort.js';
+import { summarize, type GroupTotal } from './summary.js';
+
+export interface JsonOptions {
+  /** Add `cluster` to each row and `by_cluster` to the totals. */
+  cluster?: boolean;
+}
+
+function txJson(tx: TxTaintSummary, exact: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    txid: tx.txid,
+    hop: tx.hop,
+    taint_in_sat: roundSat(tx.taintIn),
+    taint_out_sat: roundSat(tx.taintOut),
+    fee_tainted_sat: roundSat(tx.feeTainted),
+  };
+  if (exact) {
+    out.taint_in_sat_exact = tx.taintIn;
+    out.taint_out_sat_exact = tx.taintOut;
+    out.fee_tainted_sat_exact = tx.feeTainted;
+  }
+  return out;
+}
+
+function groupJson(g: GroupTotal): Record<string, unknown> {
+  return {
+    name: g.name,
+    outputs: g.outputs,
+    tainted_sat: g.taintedSat,
+    internal_outputs: g.internalOutputs,
+    internal_tainted_sat: g.internalTaintedSat,
+  };
+}
+
+export function traceJson(result: TraceResult, meta: RunMeta, opts: JsonOptions = {}): string {
+  const cluster = opts.cluster ?? false;
+  const exact = result.model === 'haircut';
+
+  const rows = sortRows(result.rows).map((row) => {
+    const p = printRow(row, cluster);
+    const out: Record<string, unknown> = {
+      hop: p.hop,
+      txid: p.txid,
+      vout: p.vout,
+      address: p.address,
+      value_sat: p.value_sat,
+      tainted_sat: p.tainted_sat,
+    };
+    if (exact) out.tainted_sat_exact = row.taintedSat;
+    out.status = p.status;
+    out.block_height = p.block_height;
+    out.block_time = p.block_time;
+    out.label = p.label;
+    out.category = p.category;
+    out.script_type = p.script_type;
+    out.spent_by = p.spent_by;
+    out.flags = p.flags;
+    out.note = p.note;
+    if (cluster) out.cluster = p.cluster ?? null;
+    return out;
+  });
+
+  const s = summarize(result, { cluster });
+  const totals: Record<string, unknown> = {
+    rows: s.rows,
+    seed_sat: s.seedSat,
+    fee_tainted_sat: s.feeTaintedSat,
+    by_status: s.byStatus.map((t) => ({ status: t.status, outputs: t.outputs, tainted_sat: t.taintedSat })),
+    by_label: s.byLabel.map(groupJson),
+  };
+  if (s.byCluster) totals.by_cluster = s.byCluster.map(groupJson);
+  totals.sentences = s.sentences;
+  totals.caveats = s.caveats;
+
+  const doc = {
+    meta: metaJson(meta, result),
+    trace: {
+      direction: result.direction,
+      model: result.model,
+      seeds: [...result.seeds],
+    },
+    rows,
+    transactions: sortTxs(result.txs).map((tx) => txJson(tx, exact)),
+    totals,
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

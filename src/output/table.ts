@@ -1,0 +1,171 @@
+// The terminal view of a trace: one line per tainted output, BTC with 8 decimals, then totals,
+// the summary sentences and, when the walk was cut, a PARTIAL RESULT block that cannot be missed.
+//
+// Identifiers are shortened in the middle to stay readable ("943f2d57…f2a1:1"); 8 + 4 hex digits
+// leave a 1 in 2^48 chance that two txids of one trace print alike, and the CSV/JSON always hold
+// the full values. Given a terminal width of FULL_WIDTH columns or more, full ids are printed.
+// Text that came from outside (labels, notes, warnings) has its control characters escaped, so a
+// tags file cannot send escape sequences to the analyst's terminal.
+
+import Table from 'cli-table3';
+import type { FlowRow, TraceResult } from '../trace/result.js';
+import { formatBtc, roundSat } from './amount.js';
+import type { RunMeta } from './meta.js';
+import { sortRows } from './sort.js';
+import { labelName, summarize, type GroupTotal } from './summary.js';
+
+export interface TableOptions {
+  /** ANSI colours; the caller decides (TTY, NO_COLOR, --no-color). */
+  color: boolean;
+  /** Terminal columns; full txids and addresses from FULL_WIDTH up. */
+  width?: number;
+  /** Adds a header line naming the source, tip height and tool version. */
+  meta?: RunMeta;
+  cluster?: boolean;
+}
+
+/** Wide enough for a 64-digit txid:vout and a 62-character address on one line. */
+export const FULL_WIDTH = 200;
+
+const TXID_HEAD = 8;
+const TXID_TAIL = 4;
+const ADDRESS_MAX = 20;
+const ADDRESS_HEAD = 10;
+const ADDRESS_TAIL = 6;
+
+// C0 controls, DEL and C1 controls (which include the one-byte CSI, U+009B).
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** Control characters as visible escapes: "\u001b[31m" -> "\x1b[31m". */
+export function safeText(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** "abcdef…wxyz": the first `head` and last `tail` characters when `text` is longer than both plus one. */
+export function shortMiddle(text: string, head: number, tail: number): string {
+  return text.length <= head + tail + 1 ? text : `${text.slice(0, head)}…${text.slice(-tail)}`;
+}
+
+function outpointCell(row: FlowRow, full: boolean): string {
+  const txid = full ? row.txid : shortMiddle(row.txid, TXID_HEAD, TXID_TAIL);
+  return `${txid}:${row.vout}`;
+}
+
+function addressCell(row: FlowRow, full: boolean): string {
+  // An output without an address shows its script type, so the gap is explained.
+  if (row.address === null) return `(${row.scriptType || 'no address'})`;
+  const a = safeText(row.address);
+  return full || a.length <= ADDRESS_MAX ? a : shortMiddle(a, ADDRESS_HEAD, ADDRESS_TAIL);
+}
+
+function newTable(head: string[], aligns: ('left' | 'right')[], color: boolean): Table.Table {
+  return new Table({
+    head,
+    colAligns: aligns,
+    // No rule between body rows: one line per output reads and greps better.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    // cli-table3 emits ANSI codes unless both style lists are empty, even when piped.
+    style: color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
+  });
+}
+
+function groupTable(title: string, groups: GroupTotal[], color: boolean): string {
+  const internal = groups.some((g) => g.internalOutputs > 0);
+  const head = [title, 'outputs', 'tainted BTC'];
+  const aligns: ('left' | 'right')[] = ['left', 'right', 'right'];
+  if (internal) {
+    head.push('internal outputs', 'internal BTC');
+    aligns.push('right', 'right');
+  }
+  const t = newTable(head, aligns, color);
+  for (const g of groups) {
+    const line = [safeText(g.name), String(g.outputs), formatBtc(g.taintedSat)];
+    if (internal) line.push(String(g.internalOutputs), formatBtc(g.internalTaintedSat));
+    t.push(line);
+  }
+  return t.toString();
+}
+
+function headerLine(result: TraceResult, meta: RunMeta | undefined): string {
+  const seeds = result.seeds.length === 1 ? '1 seed' : `${result.seeds.length} seeds`;
+  let line = `${result.direction === 'forward' ? 'Forward' : 'Backward'} trace from ${seeds}, model ${result.model}`;
+  if (meta) {
+    const tip = meta.tipHeight ?? result.tipHeight;
+    line += `; source ${safeText(meta.source)} (${safeText(meta.network)})`;
+    line += tip === null ? '; chain tip unknown' : `; chain tip ${tip}`;
+    line += `; ${meta.tool} ${meta.version}, finished ${meta.finishedAt}`;
+  } else if (result.tipHeight !== null) {
+    line += `; chain tip ${result.tipHeight}`;
+  }
+  return line;
+}
+
+export function traceTable(result: TraceResult, opts: TableOptions): string {
+  const { color } = opts;
+  const full = (opts.width ?? 0) >= FULL_WIDTH;
+  const rows = sortRows(result.rows);
+  const cluster = opts.cluster === true || rows.some((r) => r.cluster != null);
+  const withFlags = rows.some((r) => r.flags.length > 0);
+  const withNotes = rows.some((r) => r.note !== null);
+
+  const head = ['hop', 'output', 'address', 'BTC', 'tainted BTC', 'status', 'label'];
+  const aligns: ('left' | 'right')[] = ['right', 'left', 'left', 'right', 'right', 'left', 'left'];
+  if (cluster) {
+    head.push('cluster');
+    aligns.push('left');
+  }
+  if (withFlags) {
+    head.push('flags');
+    aligns.push('left');
+  }
+  if (withNotes) {
+    head.push('note');
+    aligns.push('left');
+  }
+  const table = newTable(head, aligns, color);
+  for (const r of rows) {
+    const line = [
+      String(r.hop),
+      outpointCell(r, full),
+      addressCell(r, full),
+      formatBtc(r.valueSat),
+      formatBtc(roundSat(r.taintedSat)),
+      r.status,
+      safeText(labelName(r.label, r.category) ?? ''),
+    ];
+    if (cluster) line.push(safeText(r.cluster ?? ''));
+    if (withFlags) line.push(safeText(r.flags.join(', ')));
+    if (withNotes) line.push(safeText(r.note ?? ''));
+    table.push(line);
+  }
+
+  const s = summarize(result, { cluster });
+  const out: string[] = [headerLine(result, opts.meta), ''];
+  out.push(rows.length === 0 ? 'No tainted outputs found.' : table.toString(), '');
+
+  out.push(
+    `Seed taint: ${formatBtc(s.seedSat)} BTC; taint paid as fees: ${formatBtc(s.feeTaintedSat)} BTC; ` +
+      `${s.rows === 1 ? '1 output' : `${s.rows} outputs`} listed.`,
+  );
+  if (s.byStatus.length > 0) {
+    const st = newTable(['status', 'outputs', 'tainted BTC'], ['left', 'right', 'right'], color);
+    for (const t of s.byStatus) st.push([t.status, String(t.outputs), formatBtc(t.taintedSat)]);
+    out.push(st.toString());
+  }
+  if (s.byLabel.length > 0) out.push(groupTable('label', s.byLabel, color));
+  if (s.byCluster && s.byCluster.length > 0) out.push(groupTable('cluster', s.byCluster, color));
+  if (s.sentences.length > 0) out.push('', ...s.sentences.map(safeText));
+  if (s.caveats.length > 0) out.push('', ...s.caveats);
+
+  if (result.partial || opts.meta?.partial) {
+    const warnings = [...(opts.meta?.warnings ?? [])];
+    for (const w of result.warnings) if (!warnings.includes(w)) warnings.push(w);
+    const title = 'PARTIAL RESULT: part of the flow was not explored; the totals above are incomplete.';
+    out.push('', color ? `\u001b[1;31m${title}\u001b[0m` : title);
+    for (const w of warnings) out.push(`  - ${safeText(w)}`);
+  } else if (result.warnings.length > 0) {
+    out.push('', 'Warnings:', ...result.warnings.map((w) => `  - ${safeText(w)}`));
+  }
+  return `${out.join('\n')}\n`;
+}
