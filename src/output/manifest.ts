@@ -1,0 +1,235 @@
+// The provenance manifest: <output>.manifest.json next to an output file (or one for a batch run),
+// saying which tool version ran which command with which effective options on which data (source,
+// chain tip), when, under which taint model and conventions, and the sha256 and size of every file
+// written. `btctrace verify <manifest>` recomputes the hashes, so a case file can show years later
+// that an attached CSV is the one the run produced.
+//
+// File paths are stored relative to the manifest's directory, with "/" separators, so a case
+// folder can be moved or copied to another machine and still verify. Key order is fixed.
+// The manifest does not protect itself: whoever can edit a CSV can edit its manifest too. Record
+// the manifest's own sha256 (e.g. in the case log) where that matters.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../model/errors.js';
+import { metaJson, type RunMeta, type TraceFlags } from './meta.js';
+import { sha256File, writeOutputAtomic } from './write.js';
+
+export const MANIFEST_SUFFIX = '.manifest.json';
+/** Names the layout; a reader of an older or newer layout can tell. */
+export const MANIFEST_FORMAT = 'btctrace-manifest/1';
+
+export interface ManifestFileInput {
+  /** The file's path (absolute, or relative to the current directory). */
+  path: string;
+  /** What the file is, e.g. "output", "trace-csv", "input-list", "tags". */
+  role: string;
+}
+
+export interface ManifestInput {
+  meta: RunMeta;
+  files: ManifestFileInput[];
+  /** Run counts (rows, transactions, requests, cache hits ...); keys are written sorted. */
+  counts?: Record<string, number>;
+  /** What the trace itself knows about being partial (merged as in JSON output). */
+  trace?: TraceFlags;
+  /** Directory the stored paths are relative to (default: the current directory). */
+  baseDir?: string;
+}
+
+export interface ManifestFileEntry {
+  path: string;
+  role: string;
+  bytes: number;
+  sha256: string;
+}
+
+const SAFE_ARG = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** argv as one line a POSIX shell would read back as the same arguments. */
+export function commandLine(args: readonly string[]): string {
+  return ['btctrace', ...args.map((a) => (SAFE_ARG.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))].join(' ');
+}
+
+function relativePath(baseDir: string, file: string): string {
+  const rel = path.relative(path.resolve(baseDir), path.resolve(file));
+  return rel.split(path.sep).join('/');
+}
+
+/** The manifest as JSON text (two-space indent, trailing newline), hashing each file's bytes. */
+export async function buildManifest(input: ManifestInput): Promise<string> {
+  const baseDir = input.baseDir ?? process.cwd();
+  const files: ManifestFileEntry[] = [];
+  for (const f of input.files) {
+    if (!existsSync(f.path)) throw new Error(`manifest: output file ${f.path} does not exist`);
+    files.push({
+      path: relativePath(baseDir, f.path),
+      role: f.role,
+      bytes: statSync(f.path).size,
+      sha256: await sha256File(f.path),
+    });
+  }
+  const run = metaJson(input.meta, input.trace);
+  const counts: Record<string, number> = {};
+  for (const k of Object.keys(input.counts ?? {}).sort()) {
+    const v = input.counts![k]!;
+    if (!Number.isFinite(v)) throw new RangeError(`manifest: count ${k} is ${v}, not a finite number`);
+    counts[k] = v;
+  }
+  const model = input.meta.options.model;
+  const manifest: Record<string, unknown> = {
+    format: MANIFEST_FORMAT,
+    tool: run.tool,
+    version: run.version,
+    command: run.command,
+    command_line: commandLine(input.meta.command),
+    options: run.options,
+    source: run.source,
+    network: run.network,
+    tip_height: run.tip_height,
+    started_at: run.started_at,
+    finished_at: run.finished_at,
+    taint_model: typeof model === 'string' ? model : null,
+    model_conventions: run.model_conventions,
+    partial: run.partial,
+    warnings: run.warnings,
+    ...(run.requests !== undefined && { requests: run.requests }),
+    counts,
+    files,
+  };
+  return JSON.stringify(manifest, null, 2) + '\n';
+}
+
+export function manifestPathFor(outputFile: string): string {
+  return outputFile + MANIFEST_SUFFIX;
+}
+
+/**
+ * Writes `<outputFile>.manifest.json` atomically and returns its path. `files` defaults to the
+ * output file alone (role "output").
+ */
+export async function writeManifest(
+  outputFile: string,
+  input: Omit<ManifestInput, 'baseDir' | 'files'> & { files?: ManifestFileInput[] },
+): Promise<string> {
+  const files = input.files ?? [{ path: outputFile, role: 'output' }];
+  return writeManifestFile(manifestPathFor(outputFile), { ...input, files });
+}
+
+/** Writes a manifest at an explicit path (a batch run's one manifest); paths relative to it. */
+export async function writeManifestFile(
+  manifestPath: string,
+  input: Omit<ManifestInput, 'baseDir'>,
+): Promise<string> {
+  const text = await buildManifest({ ...input, baseDir: path.dirname(path.resolve(manifestPath)) });
+  await writeOutputAtomic(manifestPath, text);
+  return manifestPath;
+}
+
+export type FileStatus = 'ok' | 'changed' | 'missing';
+
+export interface FileCheck {
+  /** As stored in the manifest (relative to its directory). */
+  path: string;
+  /** Where it was looked for. */
+  resolved: string;
+  expected: string;
+  /** sha256 now; null when the file is missing. */
+  actual: string | null;
+  expectedBytes: number;
+  actualBytes: number | null;
+  status: FileStatus;
+}
+
+export interface ManifestCheck {
+  manifest: string;
+  ok: boolean;
+  files: FileCheck[];
+}
+
+function bad(manifestPath: string, what: string): InputError {
+  return new InputError(`${manifestPath}: not a btctrace manifest: ${what}`);
+}
+
+/**
+ * Recomputes the sha256 of every file a manifest lists (paths relative to the manifest's
+ * directory). InputError when the manifest cannot be read or is not a btctrace manifest.
+ */
+export async function verifyManifest(manifestPath: string): Promise<ManifestCheck> {
+  let text: string;
+  try {
+    text = readFileSync(manifestPath, 'utf8');
+  } catch (e) {
+    throw new InputError(
+      `${manifestPath}: cannot read the manifest (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw bad(manifestPath, `invalid JSON (${(e as Error).message})`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw bad(manifestPath, 'not a JSON object');
+  const m = json as Record<string, unknown>;
+  if (typeof m.format !== 'string' || !m.format.startsWith('btctrace-manifest/')) {
+    throw bad(manifestPath, `format is ${JSON.stringify(m.format)}, expected "${MANIFEST_FORMAT}"`);
+  }
+  if (!Array.isArray(m.files) || m.files.length === 0) throw bad(manifestPath, 'it lists no files');
+  const dir = path.dirname(path.resolve(manifestPath));
+  const files: FileCheck[] = [];
+  for (const [k, raw] of (m.files as unknown[]).entries()) {
+    const f = raw as Record<string, unknown> | null;
+    if (
+      f === null ||
+      typeof f !== 'object' ||
+      typeof f.path !== 'string' ||
+      f.path === '' ||
+      typeof f.sha256 !== 'string' ||
+      !/^[0-9a-f]{64}$/.test(f.sha256) ||
+      typeof f.bytes !== 'number'
+    ) {
+      throw bad(manifestPath, `files[${k}] needs a path, bytes and a sha256 of 64 hex digits`);
+    }
+    const resolved = path.resolve(dir, f.path);
+    let actual: string | null = null;
+    let actualBytes: number | null = null;
+    if (existsSync(resolved) && statSync(resolved).isFile()) {
+      actual = await sha256File(resolved);
+      actualBytes = statSync(resolved).size;
+    }
+    const status: FileStatus = actual === null ? 'missing' : actual === f.sha256 ? 'ok' : 'changed';
+    files.push({
+      path: f.path,
+      resolved,
+      expected: f.sha256,
+      actual,
+      expectedBytes: f.bytes,
+      actualBytes,
+      status,
+    });
+  }
+  return { manifest: manifestPath, ok: files.every((f) => f.status === 'ok'), files };
+}
+
+/** One line per file for the terminal, then a verdict line. */
+export function manifestCheckText(check: ManifestCheck): string {
+  const lines = check.files.map((f) => {
+    switch (f.status) {
+      case 'ok':
+        return `ok       ${f.path}  sha256 ${f.expected}`;
+      case 'changed':
+        return `CHANGED  ${f.path}  expected sha256 ${f.expected} (${f.expectedBytes} bytes), found ${f.actual} (${f.actualBytes} bytes)`;
+      case 'missing':
+        return `MISSING  ${f.path}  (looked for ${f.resolved})`;
+    }
+  });
+  const bad = check.files.filter((f) => f.status !== 'ok').length;
+  lines.push(
+    bad === 0
+      ? `all ${check.files.length} file${check.files.length === 1 ? '' : 's'} match ${check.manifest}`
+      : `${bad} of ${check.files.length} file${check.files.length === 1 ? '' : 's'} do not match ${check.manifest}`,
+  );
+  return lines.join('\n') + '\n';
+}

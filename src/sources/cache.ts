@@ -1,0 +1,531 @@
+// The persistent cache as a Transport wrapper: answers the Esplora paths it may keep from the
+// store (cache-store.ts), asks the wrapped transport for the rest and stores what it may keep.
+// It sits below the Esplora source, so a cached body goes through the same parsing and checks as
+// a live one; a cached body that fails them is deleted and fetched again.
+//
+// What is kept how long (DESIGN.md "Confirmed transactions never change"):
+// - /tx/:txid whose JSON says status.confirmed: forever. Unconfirmed: unconfirmedTtlMs (1 min).
+// - /tx/:txid/hex: forever. The txid is the hash of the bytes, so they cannot change (only the
+//   witness of a segwit tx can be re-made before it confirms, and nothing btctrace reads or
+//   verifies depends on witness bytes).
+// - outspends, address stats, address history pages: ttlMs (10 min); the tip height: tipTtlMs (30 s).
+// - Bulk outspends (/txs/outspends?txids=...) are kept per transaction, as the /tx/:txid/outspends
+//   answer, so single and bulk requests share entries and a bulk request asks only for the rest.
+// Only 2xx answers that passed the caller's validation are stored: errors never are. Each entry
+// records when it was fetched and the chain tip height known then. Entries are keyed by origin
+// (the explorer's base URL), so two explorers never answer for each other.
+//
+// Failure policy: a cache that breaks mid-run (locked beyond the busy timeout, damaged) never
+// changes an answer: a locked store is skipped for that answer, a damaged one for the rest of the
+// run, each with a warning; the explorer answers instead.
+
+import { existsSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import {
+  CACHE_FILE_NAME,
+  CACHE_SCHEMA_VERSION,
+  CacheError,
+  CacheLockedError,
+  CacheStore,
+  type CacheEntry,
+  type CacheKind,
+  type CacheStoreOptions,
+} from './cache-store.js';
+import type { GetOptions, ValidatingTransport } from './http.js';
+import { MalformedBodyError } from './parse.js';
+import { esploraPath } from './resources.js';
+import type { Transport, TransportResponse, TransportStats } from './transport.js';
+
+export interface CachePolicy {
+  /** Outspends, address stats and address history pages (default 10 min). 0 = not cached. */
+  ttlMs: number;
+  /** Unconfirmed transactions (default 1 min). 0 = not cached. */
+  unconfirmedTtlMs: number;
+  /** The chain tip height (default 30 s). 0 = not cached. */
+  tipTtlMs: number;
+}
+
+export const DEFAULT_CACHE_POLICY: Readonly<CachePolicy> = {
+  ttlMs: 10 * 60_000,
+  unconfirmedTtlMs: 60_000,
+  tipTtlMs: 30_000,
+};
+
+export interface CachedTransportOptions {
+  /** Key prefix naming the explorer (default: the wrapped transport's description, its base URL). */
+  origin?: string;
+  policy?: Partial<CachePolicy>;
+  /** Clock, ms since the epoch (default Date.now). */
+  now?: () => number;
+  onWarning?: (message: string) => void;
+}
+
+export interface CacheCounts {
+  /** Answers served from the cache (a bulk request counts one per transaction). */
+  hits: number;
+  /** Cacheable answers that had to be asked of the explorer. */
+  misses: number;
+  /** Entries found but past their expiry (also counted as misses). */
+  expired: number;
+  /** Entries written. */
+  stored: number;
+  /** Entries found whose body the caller's validation rejected (deleted, fetched again). */
+  rejected: number;
+}
+
+/** Header on answers served from the cache: "hit; fetched_at=<ISO>; tip_height=<n>". */
+export const CACHE_HEADER = 'x-btctrace-cache';
+
+type PathKind = 'tx' | 'tx-hex' | 'outspends' | 'address' | 'address-txs' | 'tip-height' | 'bulk-outspends';
+
+const TXID = '[0-9a-f]{64}';
+const ADDR = '[A-Za-z0-9]{1,100}';
+const PATTERNS: [RegExp, PathKind][] = [
+  [new RegExp(`^/tx/${TXID}$`), 'tx'],
+  [new RegExp(`^/tx/${TXID}/hex$`), 'tx-hex'],
+  [new RegExp(`^/tx/${TXID}/outspends$`), 'outspends'],
+  [new RegExp(`^/address/${ADDR}$`), 'address'],
+  [new RegExp(`^/address/${ADDR}/txs(?:/chain(?:/${TXID})?)?$`), 'address-txs'],
+  [/^\/blocks\/tip\/height$/, 'tip-height'],
+  [new RegExp(`^/txs/outspends\\?txids=${TXID}(?:,${TXID})*$`), 'bulk-outspends'],
+];
+
+/** Which cacheable resource a path is, or null for paths passed straight through. */
+export function pathKind(p: string): PathKind | null {
+  for (const [re, kind] of PATTERNS) if (re.test(p)) return kind;
+  return null;
+}
+
+export class CachedTransport implements ValidatingTransport {
+  readonly description: string;
+  readonly origin: string;
+  private readonly policy: CachePolicy;
+  private readonly now: () => number;
+  private readonly warn: (message: string) => void;
+  private readonly counts: CacheCounts = { hits: 0, misses: 0, expired: 0, stored: 0, rejected: 0 };
+  private tip: number | null = null;
+  /** Set when the store broke beyond use: the rest of the run goes straight to the explorer. */
+  private disabled = false;
+  private warnedLocked = false;
+
+  constructor(
+    private readonly inner: Transport | ValidatingTransport,
+    private readonly store: CacheStore,
+    options: CachedTransportOptions = {},
+  ) {
+    this.description = inner.description;
+    this.origin = options.origin ?? inner.description;
+    this.policy = { ...DEFAULT_CACHE_POLICY, ...options.policy };
+    for (const [k, v] of Object.entries(this.policy)) {
+      if (!(typeof v === 'number' && v >= 0))
+        throw new RangeError(`cache ${k} must be >= 0 ms, got ${String(v)}`);
+    }
+    this.now = options.now ?? Date.now;
+    this.warn = options.onWarning ?? (() => undefined);
+  }
+
+  /** The wrapped transport's request counts: cache hits are not requests. */
+  stats(): TransportStats {
+    return this.inner.stats();
+  }
+
+  cacheCounts(): CacheCounts {
+    return { ...this.counts };
+  }
+
+  /** The chain tip height this transport last saw (or was told); stored with each entry. */
+  get tipHeight(): number | null {
+    return this.tip;
+  }
+
+  setTipHeight(height: number): void {
+    if (Number.isSafeInteger(height) && height >= 0) this.tip = height;
+  }
+
+  async get(p: string, options: GetOptions = {}): Promise<TransportResponse> {
+    const kind = this.disabled ? null : pathKind(p);
+    if (kind === null) return this.inner.get(p, options);
+    if (kind === 'bulk-outspends') return this.getBulk(p, options);
+
+    const entry = this.lookup(p);
+    if (entry !== null) {
+      const response = hitResponse(entry);
+      if (this.accepts(response, options, [p])) {
+        this.counts.hits++;
+        this.noteTip(p, entry.body);
+        return response;
+      }
+    }
+    this.counts.misses++;
+    const response = await this.fetchValidated(p, options);
+    this.noteTip(p, response.body);
+    this.save(p, kind, response);
+    return response;
+  }
+
+  /**
+   * Bulk outspends: slots already cached are served from the cache, the others asked in one bulk
+   * request for just them, and the answer is put back together in the order asked.
+   */
+  private async getBulk(p: string, options: GetOptions, useCache = true): Promise<TransportResponse> {
+    const txids = p.slice(p.indexOf('=') + 1).split(',');
+    const paths = txids.map((t) => esploraPath.outspends(t));
+    const slots = paths.map((sp) => (useCache ? (this.lookup(sp)?.body ?? null) : null));
+    const missing = txids.filter((_, k) => slots[k] === null);
+    if (missing.length === txids.length) {
+      this.counts.misses += txids.length;
+      const response = await this.fetchValidated(p, options);
+      const parts = splitBulk(response.body, txids.length, p);
+      parts.forEach((part, k) => this.saveSlot(paths[k]!, part));
+      return response;
+    }
+    if (missing.length > 0) {
+      const sub = esploraPath.outspendsMany(missing);
+      // Check the shape inside the HTTP retry loop, so a truncated answer is retried there.
+      const response = await this.inner.get(sub, {
+        validate: (r) => void splitBulk(r.body, missing.length, sub),
+      });
+      const parts = splitBulk(response.body, missing.length, sub);
+      let m = 0;
+      slots.forEach((s, k) => {
+        if (s === null) slots[k] = parts[m++]!;
+      });
+    }
+    const response: TransportResponse = {
+      status: 200,
+      body: `[${slots.join(',')}]`,
+      headers: { [CACHE_HEADER]: missing.length > 0 ? 'partial' : 'hit' },
+    };
+    const fetched = new Set(missing);
+    const cachedPaths = paths.filter((_, k) => !fetched.has(txids[k]!));
+    if (!this.accepts(response, options, cachedPaths)) {
+      // A slot was bad (the cached ones are deleted now): ask the explorer for the whole request.
+      return this.getBulk(p, options, false);
+    }
+    // Only now, validated together with the rest, are the fetched slots kept.
+    txids.forEach((t, k) => {
+      if (fetched.has(t)) this.saveSlot(paths[k]!, slots[k]!);
+    });
+    this.counts.hits += txids.length - missing.length;
+    this.counts.misses += missing.length;
+    return response;
+  }
+
+  /** GETs from the wrapped transport, making sure the caller's validation ran on the answer. */
+  private async fetchValidated(p: string, options: GetOptions): Promise<TransportResponse> {
+    const validate = options.validate;
+    if (!validate) return this.inner.get(p);
+    let validated = false;
+    const response = await this.inner.get(p, {
+      validate: (r) => {
+        validate(r);
+        validated = true;
+      },
+    });
+    // A transport that ignores GetOptions (a plain Transport) left it to us.
+    if (!validated) validate(response);
+    return response;
+  }
+
+  /** Runs the caller's validation on a cached answer; on failure deletes the entries it came from. */
+  private accepts(response: TransportResponse, options: GetOptions, paths: string[]): boolean {
+    try {
+      options.validate?.(response);
+      return true;
+    } catch {
+      this.counts.rejected++;
+      for (const sp of paths) this.safely(() => this.store.delete(this.origin, sp), undefined);
+      return false;
+    }
+  }
+
+  /** A fresh entry for the path, or null (absent, expired, damaged, or the store unusable). */
+  private lookup(p: string): CacheEntry | null {
+    const entry = this.safely(() => this.store.get(this.origin, p), null);
+    if (entry === null) return null;
+    if (!this.fresh(entry)) {
+      this.counts.expired++;
+      return null;
+    }
+    return entry;
+  }
+
+  private fresh(entry: CacheEntry): boolean {
+    const ttl = this.ttl(entry.kind);
+    if (ttl === Infinity) return true;
+    const age = this.now() - entry.fetchedAt;
+    // An entry from the future means the clock moved back: its age is unknown, so it is stale.
+    return age >= 0 && age < ttl;
+  }
+
+  private ttl(kind: CacheKind): number {
+    switch (kind) {
+      case 'tx':
+      case 'tx-hex':
+        return Infinity;
+      case 'tx-unconfirmed':
+        return this.policy.unconfirmedTtlMs;
+      case 'tip-height':
+        return this.policy.tipTtlMs;
+      default:
+        return this.policy.ttlMs;
+    }
+  }
+
+  private save(p: string, kind: Exclude<PathKind, 'bulk-outspends'>, response: TransportResponse): void {
+    if (response.status < 200 || response.status >= 300 || this.disabled) return;
+    let stored: CacheKind = kind;
+    if (kind === 'tx') {
+      const confirmed = confirmedStatus(response.body);
+      if (confirmed === null) return;
+      stored = confirmed ? 'tx' : 'tx-unconfirmed';
+    }
+    this.put(p, stored, response.body);
+  }
+
+  /** One transaction's outspends out of a bulk answer; an empty slot (unknown txid) is not kept. */
+  private saveSlot(p: string, body: string): void {
+    if (body !== '[]' && !this.disabled) this.put(p, 'outspends', body);
+  }
+
+  private put(p: string, kind: CacheKind, body: string): void {
+    if (this.ttl(kind) === 0) return;
+    const entry: CacheEntry = {
+      origin: this.origin,
+      path: p,
+      kind,
+      body,
+      fetchedAt: this.now(),
+      tipHeight: this.tip,
+    };
+    if (this.safely(() => (this.store.put(entry), true), false)) this.counts.stored++;
+  }
+
+  private noteTip(p: string, body: string): void {
+    if (p !== esploraPath.tipHeight()) return;
+    const t = body.trim();
+    if (/^\d{1,10}$/.test(t)) this.setTipHeight(Number(t));
+  }
+
+  /**
+   * Runs a store call. Locked: warn once, use the fallback for this call. Damaged or otherwise
+   * broken: warn, and stop using the store for the rest of the run.
+   */
+  private safely<T>(call: () => T, fallback: T): T {
+    if (this.disabled) return fallback;
+    try {
+      return call();
+    } catch (e) {
+      if (!(e instanceof CacheError)) throw e;
+      if (e instanceof CacheLockedError) {
+        if (!this.warnedLocked) this.warn(`${e.message}; answering from the explorer meanwhile`);
+        this.warnedLocked = true;
+        return fallback;
+      }
+      this.disabled = true;
+      this.warn(`${e.message}; not using the cache for the rest of this run`);
+      return fallback;
+    }
+  }
+}
+
+function hitResponse(entry: CacheEntry): TransportResponse {
+  const tip = entry.tipHeight === null ? '' : `; tip_height=${entry.tipHeight}`;
+  return {
+    status: 200,
+    body: entry.body,
+    headers: { [CACHE_HEADER]: `hit; fetched_at=${new Date(entry.fetchedAt).toISOString()}${tip}` },
+  };
+}
+
+/** status.confirmed of a tx JSON body, or null when the body cannot say. */
+function confirmedStatus(body: string): boolean | null {
+  try {
+    const status = (JSON.parse(body) as { status?: { confirmed?: unknown } } | null)?.status;
+    return typeof status?.confirmed === 'boolean' ? status.confirmed : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A bulk outspends body as one JSON text per slot; MalformedBodyError when it has the wrong shape. */
+function splitBulk(body: string, n: number, resource: string): string[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new MalformedBodyError(`${resource}: body is not valid JSON (${body.length} chars)`, resource);
+  }
+  if (!Array.isArray(json) || json.length !== n || !json.every(Array.isArray)) {
+    throw new MalformedBodyError(`${resource}: expected an array of ${n} outspend lists`, resource);
+  }
+  return json.map((slot) => JSON.stringify(slot));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where the cache lives, and the `btctrace cache stats|clear` operations.
+
+export { defaultCacheDir } from './cache-paths.js';
+
+export function cacheFile(dir: string): string {
+  return path.join(dir, CACHE_FILE_NAME);
+}
+
+export interface OpenCacheOptions extends CacheStoreOptions {
+  dir: string;
+  policy?: Partial<CachePolicy>;
+}
+
+/**
+ * An open cache for one run. `wrapTransport` fits createSource's option of that name; counts()
+ * adds up every transport it wrapped.
+ */
+export interface RunCache {
+  readonly store: CacheStore;
+  wrapTransport(transport: ValidatingTransport): CachedTransport;
+  counts(): CacheCounts;
+  close(): void;
+}
+
+export function openCache(options: OpenCacheOptions): RunCache {
+  const store = CacheStore.open(cacheFile(options.dir), options);
+  const wrapped: CachedTransport[] = [];
+  return {
+    store,
+    wrapTransport(transport) {
+      const t = new CachedTransport(transport, store, {
+        ...(options.policy && { policy: options.policy }),
+        ...(options.now && { now: options.now }),
+        ...(options.onWarning && { onWarning: options.onWarning }),
+      });
+      wrapped.push(t);
+      return t;
+    },
+    counts() {
+      const sum: CacheCounts = { hits: 0, misses: 0, expired: 0, stored: 0, rejected: 0 };
+      for (const t of wrapped) {
+        const c = t.cacheCounts();
+        for (const k of Object.keys(sum) as (keyof CacheCounts)[]) sum[k] += c[k];
+      }
+      return sum;
+    },
+    close: () => store.close(),
+  };
+}
+
+export interface CacheStats {
+  file: string;
+  exists: boolean;
+  schemaVersion: number;
+  /** The database with its WAL and shared-memory files. */
+  bytes: number;
+  entries: number;
+  /** Entries per kind, every kind listed (0 when none). */
+  byKind: Record<CacheKind, number>;
+  /** fetched_at of the oldest and newest entries, UTC ISO-8601; null when empty. */
+  oldest: string | null;
+  newest: string | null;
+  /** Damaged files moved aside (<file>.corrupt-*), kept until `cache clear`. */
+  movedAside: string[];
+}
+
+function emptyByKind(): Record<CacheKind, number> {
+  return {
+    tx: 0,
+    'tx-unconfirmed': 0,
+    'tx-hex': 0,
+    outspends: 0,
+    address: 0,
+    'address-txs': 0,
+    'tip-height': 0,
+  };
+}
+
+function fileBytes(file: string): number {
+  let bytes = 0;
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) bytes += statSync(f).size;
+  return bytes;
+}
+
+function asideFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const prefix = `${CACHE_FILE_NAME}.corrupt-`;
+  return readdirSync(dir)
+    .filter((n) => n.startsWith(prefix))
+    .sort()
+    .map((n) => path.join(dir, n));
+}
+
+/** What the cache in `dir` holds. A missing cache is reported as empty and not created. */
+export function cacheStats(dir: string, options: CacheStoreOptions = {}): CacheStats {
+  const file = cacheFile(dir);
+  const stats: CacheStats = {
+    file,
+    exists: existsSync(file),
+    schemaVersion: CACHE_SCHEMA_VERSION,
+    bytes: 0,
+    entries: 0,
+    byKind: emptyByKind(),
+    oldest: null,
+    newest: null,
+    movedAside: [],
+  };
+  if (stats.exists) {
+    const store = CacheStore.open(file, options);
+    let oldest = Infinity;
+    let newest = -Infinity;
+    try {
+      for (const [kind, s] of store.summary()) {
+        if (kind in stats.byKind) stats.byKind[kind as CacheKind] = s.entries;
+        stats.entries += s.entries;
+        if (s.oldestMs !== null) oldest = Math.min(oldest, s.oldestMs);
+        if (s.newestMs !== null) newest = Math.max(newest, s.newestMs);
+      }
+    } finally {
+      store.close();
+    }
+    if (stats.entries > 0) {
+      stats.oldest = new Date(oldest).toISOString();
+      stats.newest = new Date(newest).toISOString();
+    }
+    stats.bytes = fileBytes(file);
+  }
+  stats.movedAside = asideFiles(dir).filter((f) => !/-(wal|shm)$/.test(f));
+  return stats;
+}
+
+export interface ClearResult {
+  file: string;
+  entriesRemoved: number;
+  bytesBefore: number;
+  bytesAfter: number;
+  /** Moved-aside damaged files deleted. */
+  filesRemoved: string[];
+}
+
+/**
+ * Empties the cache in `dir` (the file stays, so processes using it keep a valid database) and
+ * deletes damaged files moved aside earlier. CacheLockedError when another process holds it.
+ */
+export function clearCache(dir: string, options: CacheStoreOptions = {}): ClearResult {
+  const file = cacheFile(dir);
+  const result: ClearResult = { file, entriesRemoved: 0, bytesBefore: 0, bytesAfter: 0, filesRemoved: [] };
+  if (existsSync(file)) {
+    result.bytesBefore = fileBytes(file);
+    const store = CacheStore.open(file, options);
+    try {
+      result.entriesRemoved = store.clear();
+    } finally {
+      store.close();
+    }
+    result.bytesAfter = fileBytes(file);
+  }
+  for (const f of asideFiles(dir)) {
+    unlinkSync(f);
+    result.filesRemoved.push(f);
+  }
+  return result;
+}
+
+export { CacheCorruptError, CacheError, CacheLockedError, CacheStore } from './cache-store.js';
+export type { CacheEntry, CacheKind, CacheStoreOptions } from './cache-store.js';
