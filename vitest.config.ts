@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,5 +8,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
+    // The CLI caches explorer answers under the XDG cache dir by default: keep tests (and the
+    // binaries they spawn, which inherit this) away from the user's real cache.
+    env: { XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), 'btctrace-test-cache-')) },
   },
 });

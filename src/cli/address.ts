@@ -1,0 +1,147 @@
+// `btctrace address <address>`: balance, totals, first/last seen, transaction count.
+import { checkAddress, normalizeAddress } from '../model/address.js';
+import type { AddressStats, Tx } from '../model/tx.js';
+import type { ChainSource } from '../sources/source.js';
+import { formatBtc } from '../output/amount.js';
+import { formatTime } from '../output/time.js';
+
+const isoTime = (t: number | null): string | null => (t === null ? null : formatTime(t));
+import type { IO } from './io.js';
+import { optString, parseChoice, parseIntOption } from './parse.js';
+import {
+  sourceRequest,
+  describeSourceRequest,
+  openSourceHandle,
+  type SourceRequest,
+} from './source-options.js';
+
+export interface AddressReport {
+  address: string;
+  type: string;
+  balanceSat: number;
+  confirmedBalanceSat: number;
+  receivedSat: number;
+  sentSat: number;
+  txCount: number;
+  unconfirmedTxCount: number;
+  firstSeen: { txid: string; height: number | null; time: number | null } | null;
+  lastSeen: { txid: string; height: number | null; time: number | null } | null;
+  /** False when the history was longer than --max-address-txs: first seen is then unknown. */
+  historyComplete: boolean;
+  source: string;
+}
+
+export async function addressReport(
+  address: string,
+  type: string,
+  source: ChainSource,
+  maxTxs: number,
+  where: string,
+): Promise<AddressReport> {
+  const [stats, history] = await Promise.all([
+    source.getAddressStats(address),
+    source.getAddressHistory(address, maxTxs),
+  ]);
+  return buildReport(address, type, stats, history.txs, history.complete, where);
+}
+
+function buildReport(
+  address: string,
+  type: string,
+  s: AddressStats,
+  txs: Tx[],
+  complete: boolean,
+  where: string,
+): AddressReport {
+  const seen = (tx: Tx | undefined) =>
+    tx ? { txid: tx.txid, height: tx.status.height, time: tx.status.time } : null;
+  const confirmed = s.chain.fundedTxoSum - s.chain.spentTxoSum;
+  return {
+    address,
+    type,
+    balanceSat: confirmed + s.mempool.fundedTxoSum - s.mempool.spentTxoSum,
+    confirmedBalanceSat: confirmed,
+    receivedSat: s.chain.fundedTxoSum + s.mempool.fundedTxoSum,
+    sentSat: s.chain.spentTxoSum + s.mempool.spentTxoSum,
+    txCount: s.chain.txCount + s.mempool.txCount,
+    unconfirmedTxCount: s.mempool.txCount,
+    // histories are newest first
+    lastSeen: seen(txs[0]),
+    firstSeen: complete ? seen(txs[txs.length - 1]) : null,
+    historyComplete: complete,
+    source: where,
+  };
+}
+
+export function renderAddress(r: AddressReport, format: 'table' | 'json'): string {
+  if (format === 'json') {
+    return (
+      JSON.stringify(
+        {
+          address: r.address,
+          type: r.type,
+          balance_sat: r.balanceSat,
+          confirmed_balance_sat: r.confirmedBalanceSat,
+          received_sat: r.receivedSat,
+          sent_sat: r.sentSat,
+          tx_count: r.txCount,
+          unconfirmed_tx_count: r.unconfirmedTxCount,
+          first_seen: r.firstSeen && {
+            txid: r.firstSeen.txid,
+            block_height: r.firstSeen.height,
+            block_time: isoTime(r.firstSeen.time),
+          },
+          last_seen: r.lastSeen && {
+            txid: r.lastSeen.txid,
+            block_height: r.lastSeen.height,
+            block_time: isoTime(r.lastSeen.time),
+          },
+          history_complete: r.historyComplete,
+          source: r.source,
+        },
+        null,
+        2,
+      ) + '\n'
+    );
+  }
+  const when = (x: AddressReport['firstSeen']) =>
+    x
+      ? `${isoTime(x.time) ?? 'unconfirmed'} (block ${x.height ?? '-'}, tx ${x.txid})`
+      : 'unknown (history longer than --max-address-txs)';
+  const lines = [
+    ['address', `${r.address} (${r.type})`],
+    [
+      'balance',
+      `${formatBtc(r.balanceSat)} BTC (${r.balanceSat} sat; confirmed ${formatBtc(r.confirmedBalanceSat)} BTC)`,
+    ],
+    ['received', `${formatBtc(r.receivedSat)} BTC`],
+    ['sent', `${formatBtc(r.sentSat)} BTC`],
+    ['transactions', `${r.txCount}${r.unconfirmedTxCount ? ` (${r.unconfirmedTxCount} unconfirmed)` : ''}`],
+    ['first seen', when(r.firstSeen)],
+    ['last seen', r.lastSeen ? when(r.lastSeen) : 'never'],
+    ['source', r.source],
+  ];
+  return lines.map(([k, v]) => `${k!.padEnd(13)}${v}`).join('\n') + '\n';
+}
+
+export async function runAddressCommand(
+  input: string,
+  opts: Record<string, unknown>,
+  io: IO,
+  openSource?: (req: SourceRequest) => ChainSource,
+): Promise<number> {
+  const req = sourceRequest(opts);
+  const type = checkAddress(input.trim(), req.network);
+  const address = normalizeAddress(input.trim());
+  const format = parseChoice('--format', optString(opts, 'format', 'table'), ['table', 'json'] as const);
+  const maxTxs = parseIntOption('--max-address-txs', optString(opts, 'maxAddressTxs', '1000'), 1);
+  const handle = openSource ? null : await openSourceHandle(req, io);
+  try {
+    const source = openSource ? openSource(req) : handle!.source;
+    const report = await addressReport(address, type, source, maxTxs, describeSourceRequest(req));
+    io.stdout(renderAddress(report, format));
+    return 0;
+  } finally {
+    handle?.close();
+  }
+}

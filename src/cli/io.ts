@@ -1,0 +1,22 @@
+/** Where a command writes: injected so commands run in-process in tests (GitHub CLI's IOStreams). */
+export interface IO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** True when stderr is a terminal: progress lines are shown only then. */
+  stderrIsTTY: boolean;
+  /** True when stdout is a terminal: tables get colour only then (and not with NO_COLOR). */
+  stdoutIsTTY: boolean;
+  env: Record<string, string | undefined>;
+  now: () => Date;
+}
+
+export function processIO(): IO {
+  return {
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    stderrIsTTY: process.stderr.isTTY === true,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    env: process.env,
+    now: () => new Date(),
+  };
+}

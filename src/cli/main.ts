@@ -1,0 +1,200 @@
+// The btctrace program: commander parses, each command module turns options into a typed
+// request and runs it with injected IO. Command modules are imported lazily so that
+// `btctrace --version` and `--help` load almost nothing.
+import { Command, CommanderError, Option } from 'commander';
+import { InputError } from '../model/errors.js';
+import { SourceError } from '../sources/errors.js';
+import { SeedsFailedError } from '../trace/errors.js';
+import { toolVersion } from '../version.js';
+import { processIO, type IO } from './io.js';
+
+const EXAMPLES = `
+Examples:
+  $ btctrace trace bc1qq2euq8pw950klpjcawuy4uj39ym43hs6cfsegq --hops 2
+  $ btctrace trace 1ShopAddr... --direction backward --model fifo --format csv -o sources.csv
+  $ btctrace trace <txid>:1 --tags tags.csv --stop-at exchange,mixer
+  $ btctrace trace <address> --offline fixtures/demo          # no network: a recorded case
+  $ btctrace tx <txid>
+  $ btctrace address <address>
+
+Exit codes: 0 ok, 1 network/explorer failure or partial result (still written), 2 bad input.
+`;
+
+/** Options every command that reads chain data accepts. */
+function addSourceOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--network <name>', 'mainnet, testnet or signet').default('mainnet'))
+    .addOption(
+      new Option('--provider <name>', 'named public explorer: mempool or blockstream').default('mempool'),
+    )
+    .option('--api-url <url>', 'Esplora base URL, e.g. https://mempool.space/api or your own instance')
+    .option('--offline <dir>', 'answer only from a recording made with --record (no network)')
+    .option('--record <dir>', 'save every explorer answer used into <dir> (replay with --offline)')
+    .option('--concurrency <n>', 'requests in flight at once (default: 4 for public hosts, 8 otherwise)')
+    .option('--rate <req/s>', 'requests per second (default: 4 for public hosts, unlimited otherwise)')
+    .option(
+      '--cache-dir <dir>',
+      'persistent cache location (default: the platform cache dir, e.g. ~/.cache/btctrace)',
+    )
+    .option('--no-cache', 'do not read or write the persistent cache')
+    .option(
+      '--verify-txids',
+      'check every transaction against its raw bytes (hash = txid, values, scripts, inputs)',
+    )
+    .option('-q, --quiet', 'no progress or warnings on stderr');
+}
+
+/** The trace options, shared by `trace` and `batch`. */
+function addTraceOptions(cmd: Command): Command {
+  return addSourceOptions(
+    cmd
+      .option('--direction <dir>', 'forward (where it went) or backward (where it came from)', 'forward')
+      .option('--hops <n>', 'transaction hops to follow', '3')
+      .option('--model <name>', 'taint model: poison, haircut, fifo, lifo or tiho', 'haircut')
+      .option('--min-sat <n>', 'do not follow outputs carrying less taint than this (satoshis)', '1000')
+      .option('--max-txs <n>', 'stop following new transactions after this many', '2000')
+      .option(
+        '--max-address-txs <n>',
+        'read at most this many transactions of a seed address history',
+        '1000',
+      )
+      .option('--tags <file>', 'labels: CSV with columns address,label,category')
+      .option(
+        '--stop-at <categories>',
+        'stop at labelled addresses of these categories ("coinjoin": at CoinJoins; "none": follow everything)',
+        'exchange',
+      ),
+  );
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function buildProgram(io: IO, setCode: (code: number) => void): Command {
+  const program = new Command('btctrace')
+    .description('Trace Bitcoin flows for investigations: where the money went, where it came from.')
+    .version(toolVersion(), '-V, --version')
+    .addHelpText('after', EXAMPLES)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  addTraceOptions(
+    program
+      .command('trace')
+      .description('follow the flow of funds from seed addresses, txids or txid:vout outpoints')
+      .argument('<seed...>', 'addresses, txids or txid:vout outpoints')
+      .option('--format <fmt>', 'table, csv or json', 'table')
+      .option('-o, --output <file>', 'write the result to a file instead of stdout'),
+  ).action(async (seeds: string[], opts: Record<string, unknown>) => {
+    const { runTraceCommand } = await import('./trace.js');
+    setCode(await runTraceCommand(seeds, opts, io, process.argv.slice(2)));
+  });
+
+  addTraceOptions(
+    program
+      .command('batch')
+      .description(
+        'trace every address or txid of a list (a file, or - for stdin) into its own file, plus summary.csv',
+      )
+      .argument(
+        '<file>',
+        'one seed per line (# comments, blank lines ignored), a CSV with --column, or - for stdin',
+      )
+      .option('--out-dir <dir>', 'where the result files, their manifests and summary.csv go (required)')
+      .option('--column <name>', 'read seeds from this column of a CSV file')
+      .option('--parallel <n>', 'seeds traced at once (they share one explorer client and rate limit)', '4')
+      .option('--force', 'trace again seeds already finished in --out-dir')
+      .option('--format <fmt>', 'csv, json or table (one file per seed)', 'csv'),
+  ).action(async (file: string, opts: Record<string, unknown>) => {
+    const { runBatchCommand } = await import('./batch.js');
+    const controller = new AbortController();
+    const onInt = () => {
+      io.stderr(
+        '\nbatch: interrupted; keeping finished seeds and writing the summary (Ctrl-C again to quit at once)\n',
+      );
+      controller.abort();
+      process.once('SIGINT', () => process.exit(130));
+    };
+    process.once('SIGINT', onInt);
+    try {
+      setCode(await runBatchCommand(file, opts, io, process.argv.slice(2), readStdin, controller.signal));
+    } finally {
+      process.removeListener('SIGINT', onInt);
+    }
+  });
+
+  addSourceOptions(
+    program
+      .command('address')
+      .description('balance, totals, first and last seen, transaction count of one address')
+      .argument('<address>')
+      .option('--format <fmt>', 'table or json', 'table')
+      .option('--max-address-txs <n>', 'read at most this many transactions of its history', '1000'),
+  ).action(async (address: string, opts: Record<string, unknown>) => {
+    const { runAddressCommand } = await import('./address.js');
+    setCode(await runAddressCommand(address, opts, io));
+  });
+
+  const cache = program.command('cache').description('the persistent cache of explorer answers');
+  for (const action of ['stats', 'clear'] as const) {
+    cache
+      .command(action)
+      .description(
+        action === 'stats'
+          ? 'where the cache is, its size and entries by kind'
+          : 'remove every cached answer',
+      )
+      .option('--cache-dir <dir>', 'cache location (default: the platform cache dir)')
+      .action(async (opts: Record<string, unknown>) => {
+        const { runCacheCommand } = await import('./cache.js');
+        setCode(await runCacheCommand(action, opts, io));
+      });
+  }
+
+  program
+    .command('verify')
+    .description('check that the files a manifest lists are unchanged (sha256)')
+    .argument('<manifest>', 'a <file>.manifest.json written next to an output, or a batch.manifest.json')
+    .action(async (manifest: string) => {
+      const { runVerifyCommand } = await import('./verify.js');
+      setCode(await runVerifyCommand(manifest, io));
+    });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Never throws for user errors. */
+export async function main(argv: string[], io: IO = processIO()): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    return exitCodeFor(e, io);
+  }
+}
+
+export function exitCodeFor(e: unknown, io: IO): number {
+  if (e instanceof CommanderError) {
+    // help and version end through here too, with exit code 0; usage errors are bad input
+    if (e.exitCode === 0) return 0;
+    return 2;
+  }
+  if (e instanceof InputError) {
+    io.stderr(`btctrace: ${e.message}\n`);
+    return 2;
+  }
+  // Cache errors are matched by name: importing their class would load the SQLite driver here.
+  const cacheError = e instanceof Error && /^Cache(Locked|Corrupt)?Error$/.test(e.name);
+  if (e instanceof SourceError || e instanceof SeedsFailedError || cacheError) {
+    io.stderr(`btctrace: ${e.message}\n`);
+    return 1;
+  }
+  io.stderr(`btctrace: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  return 1;
+}

@@ -1,0 +1,114 @@
+// The options every chain-reading command shares, checked and turned into createSource() input.
+import { NETWORK_NAMES, type NetworkName } from '../model/address.js';
+import { InputError } from '../model/errors.js';
+import type { ChainSource } from '../sources/source.js';
+import type { ValidatingTransport } from '../sources/http.js';
+import type { RunCache } from '../sources/cache.js';
+import type { VerifiedSource } from '../sources/verify.js';
+import type { IO } from './io.js';
+import { existsSync, statSync } from 'node:fs';
+import { defaultCacheDir } from '../sources/cache-paths.js';
+import { optString, parseChoice, parseIntOption, parseNumberOption, parseUrlOption } from './parse.js';
+
+export interface SourceRequest {
+  network: NetworkName;
+  provider: 'mempool' | 'blockstream';
+  apiUrl?: string;
+  offline?: string;
+  record?: string;
+  concurrency?: number;
+  rate?: number;
+  /** Persistent cache directory; null = no cache (--no-cache, or offline). */
+  cacheDir: string | null;
+  /** --verify-txids: check every transaction against its raw bytes. */
+  verifyTxids: boolean;
+}
+
+export function sourceRequest(opts: Record<string, unknown>): SourceRequest {
+  const req: SourceRequest = {
+    network: parseChoice('--network', optString(opts, 'network', 'mainnet'), NETWORK_NAMES),
+    provider: parseChoice('--provider', optString(opts, 'provider', 'mempool'), [
+      'mempool',
+      'blockstream',
+    ] as const),
+    cacheDir: opts.cache === false ? null : optString(opts, 'cacheDir', '') || defaultCacheDir(),
+    verifyTxids: opts.verifyTxids === true,
+  };
+  if (typeof opts.apiUrl === 'string') req.apiUrl = parseUrlOption('--api-url', opts.apiUrl);
+  if (typeof opts.offline === 'string') {
+    if (!existsSync(opts.offline) || !statSync(opts.offline).isDirectory()) {
+      throw new InputError(`--offline ${opts.offline}: no such directory`);
+    }
+    if (typeof opts.apiUrl === 'string') throw new InputError('--offline and --api-url exclude each other');
+    if (typeof opts.record === 'string') throw new InputError('--offline and --record exclude each other');
+    req.offline = opts.offline;
+    req.cacheDir = null; // a recording is already local; caching it would only copy it
+  }
+  if (typeof opts.record === 'string') req.record = opts.record;
+  if (typeof opts.concurrency === 'string')
+    req.concurrency = parseIntOption('--concurrency', opts.concurrency, 1, 64);
+  if (typeof opts.rate === 'string') req.rate = parseNumberOption('--rate', opts.rate, 0.01);
+  return req;
+}
+
+/** For run metadata: where the data came from, in words. */
+export function describeSourceRequest(req: SourceRequest): string {
+  if (req.offline) return `offline recording ${req.offline}`;
+  if (req.apiUrl) return `esplora ${req.apiUrl}`;
+  return `esplora provider ${req.provider}`;
+}
+
+export interface SourceHandle {
+  source: ChainSource;
+  /** Figures for the manifest: cache hits, verification counts. */
+  counts(): Record<string, number>;
+  close(): void;
+}
+
+/**
+ * The explorer client a command uses: createSource() plus the persistent cache and, with
+ * --verify-txids, raw-transaction verification. Heavy modules load only when asked for.
+ */
+export async function openSourceHandle(req: SourceRequest, io: IO): Promise<SourceHandle> {
+  const { createSource } = await import('../sources/index.js');
+  let opened: RunCache | null = null;
+  if (req.cacheDir !== null) {
+    const { openCache } = await import('../sources/cache.js');
+    opened = openCache({ dir: req.cacheDir, onWarning: (w) => io.stderr(`warning: ${w}\n`) });
+  }
+  const cache = opened;
+  try {
+    let source: ChainSource = createSource({
+      network: req.network,
+      provider: req.provider,
+      ...(req.apiUrl !== undefined && { apiUrl: req.apiUrl }),
+      ...(req.offline !== undefined && { offline: req.offline }),
+      ...(req.record !== undefined && { record: req.record }),
+      ...(req.concurrency !== undefined && { concurrency: req.concurrency }),
+      ...(req.rate !== undefined && { rate: req.rate }),
+      ...(cache && { wrapTransport: (t: ValidatingTransport) => cache.wrapTransport(t) }),
+    });
+    let verified: VerifiedSource | null = null;
+    if (req.verifyTxids) {
+      const { verifiedSource } = await import('../sources/verify.js');
+      verified = verifiedSource(source, { network: req.network });
+      source = verified;
+    }
+    return {
+      source,
+      counts() {
+        const out: Record<string, number> = {};
+        const add = (prefix: string, figures: object) => {
+          for (const [k, v] of Object.entries(figures as Record<string, number>)) out[`${prefix}${k}`] = v;
+        };
+        if (cache) add('cache_', cache.counts());
+        if (verified) add('verified_', verified.verification());
+        return out;
+      },
+      close: () => cache?.close(),
+    };
+  } catch (e) {
+    cache?.close();
+    throw e;
+  }
+}

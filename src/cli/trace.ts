@@ -1,0 +1,186 @@
+// `btctrace trace`: options -> TraceRequest -> runTrace(request, deps).
+import { parseSeeds, type Seed } from '../model/seed.js';
+import { InputError } from '../model/errors.js';
+import type { ChainSource } from '../sources/source.js';
+import { createSource } from '../sources/index.js';
+import { EMPTY_TAGS, loadTags, type TagBook } from '../tags/tags.js';
+import { getModel } from '../trace/models/index.js';
+import type { Direction, TraceResult } from '../trace/result.js';
+import { MODEL_NAMES, type ModelName } from '../trace/taint.js';
+import { trace } from '../trace/walk.js';
+import { detectCoinJoin } from '../cluster/coinjoin/index.js';
+import { renderTrace } from '../output/index.js';
+import type { RunMeta } from '../output/meta.js';
+import { writeOutputAtomic } from '../output/write.js';
+import { writeManifest } from '../output/manifest.js';
+import { toolVersion } from '../version.js';
+import type { IO } from './io.js';
+import { checkWritableFile, optString, parseCategoryList, parseChoice, parseIntOption } from './parse.js';
+import {
+  describeSourceRequest,
+  openSourceHandle,
+  sourceRequest,
+  type SourceRequest,
+} from './source-options.js';
+import { Progress } from './progress.js';
+
+export type OutputFormat = 'table' | 'csv' | 'json';
+
+export interface TraceRequest {
+  seeds: Seed[];
+  direction: Direction;
+  hops: number;
+  model: ModelName;
+  minSat: number;
+  maxTxs: number;
+  maxAddressTxs: number;
+  tagsFile: string | null;
+  stopAt: string[];
+  format: OutputFormat;
+  output: string | null;
+  quiet: boolean;
+  source: SourceRequest;
+}
+
+/** Checks every option before any request is made: bad input never costs a network round trip. */
+export function traceRequest(seedArgs: string[], opts: Record<string, unknown>): TraceRequest {
+  const source = sourceRequest(opts);
+  const str = (k: string, d: string) => optString(opts, k, d);
+  return {
+    seeds: parseSeeds(seedArgs, source.network),
+    direction: parseChoice('--direction', str('direction', 'forward'), ['forward', 'backward'] as const),
+    hops: parseIntOption('--hops', str('hops', '3'), 0, 1000),
+    model: parseChoice('--model', str('model', 'haircut'), MODEL_NAMES),
+    minSat: parseIntOption('--min-sat', str('minSat', '1000'), 0),
+    maxTxs: parseIntOption('--max-txs', str('maxTxs', '2000'), 1),
+    maxAddressTxs: parseIntOption('--max-address-txs', str('maxAddressTxs', '1000'), 1),
+    tagsFile: typeof opts.tags === 'string' ? opts.tags : null,
+    stopAt: parseCategoryList('--stop-at', str('stopAt', 'exchange')),
+    format: parseChoice('--format', str('format', 'table'), ['table', 'csv', 'json'] as const),
+    output: typeof opts.output === 'string' ? checkWritableFile('--output', opts.output) : null,
+    quiet: opts.quiet === true,
+    source,
+  };
+}
+
+export interface TraceDeps {
+  io: IO;
+  /** The command line as typed, for the run metadata. */
+  argv: string[];
+  /** The explorer client to use; by default one is made from the request (cache, verification). */
+  openSource?: (req: SourceRequest) => ChainSource;
+}
+
+export interface TraceRun {
+  result: TraceResult;
+  meta: RunMeta;
+  rendered: string;
+  exitCode: number;
+}
+
+/** Runs a trace and renders it; does not write anything. */
+export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: TagBook): Promise<TraceRun> {
+  const { io } = deps;
+  const startedAt = io.now();
+  const book = tags ?? (req.tagsFile ? loadTags(req.tagsFile, req.source.network) : EMPTY_TAGS);
+  const source = (deps.openSource ?? ((r: SourceRequest) => createSource(r)))(req.source);
+  const model = getModel(req.model);
+  const progress = new Progress(io, req.quiet);
+  const result = await trace(
+    req.direction,
+    req.seeds,
+    {
+      model,
+      hops: req.hops,
+      minSat: req.minSat,
+      maxTxs: req.maxTxs,
+      maxAddressTxs: req.maxAddressTxs,
+      stopAt: req.stopAt,
+    },
+    {
+      source,
+      tags: book,
+      classify: detectCoinJoin,
+      onProgress: (p) => progress.update(`${p.txs} transactions, ${source.stats().requests} requests`),
+      onWarning: (w) => progress.warn(w),
+    },
+  );
+  progress.done();
+  const meta: RunMeta = {
+    tool: 'btctrace',
+    version: toolVersion(),
+    command: deps.argv,
+    options: effectiveOptions(req),
+    source: describeSourceRequest(req.source),
+    network: req.source.network,
+    tipHeight: result.tipHeight,
+    startedAt: startedAt.toISOString(),
+    finishedAt: io.now().toISOString(),
+    modelConventions: model.conventions,
+    partial: result.partial,
+    warnings: result.warnings,
+    requests: source.stats().requests,
+  };
+  const color = req.output === null && io.stdoutIsTTY && !io.env.NO_COLOR;
+  const rendered = renderTrace(req.format, result, meta, { color });
+  return { result, meta, rendered, exitCode: result.partial ? 1 : 0 };
+}
+
+function effectiveOptions(req: TraceRequest): Record<string, unknown> {
+  return {
+    direction: req.direction,
+    hops: req.hops,
+    model: req.model,
+    minSat: req.minSat,
+    maxTxs: req.maxTxs,
+    maxAddressTxs: req.maxAddressTxs,
+    tags: req.tagsFile,
+    stopAt: req.stopAt,
+    format: req.format,
+    output: req.output,
+    network: req.source.network,
+    provider: req.source.offline || req.source.apiUrl ? null : req.source.provider,
+    apiUrl: req.source.apiUrl ?? null,
+    offline: req.source.offline ?? null,
+    record: req.source.record ?? null,
+    concurrency: req.source.concurrency ?? null,
+    rate: req.source.rate ?? null,
+  };
+}
+
+export async function runTraceCommand(
+  seedArgs: string[],
+  opts: Record<string, unknown>,
+  io: IO,
+  argv: string[],
+  openSource?: (req: SourceRequest) => ChainSource,
+): Promise<number> {
+  const req = traceRequest(seedArgs, opts);
+  if (req.seeds.length === 0) throw new InputError('no seeds given');
+  const handle = openSource ? null : await openSourceHandle(req.source, io);
+  try {
+    const source = openSource ? openSource(req.source) : handle!.source;
+    const run = await executeTrace(req, { io, argv, openSource: () => source });
+    if (req.output) {
+      await writeOutputAtomic(req.output, run.rendered);
+      const counts: Record<string, number> = {
+        rows: run.result.rows.length,
+        transactions: run.result.txs.length,
+        ...(handle?.counts() ?? {}),
+      };
+      const manifest = await writeManifest(req.output, { meta: run.meta, counts });
+      if (!req.quiet)
+        io.stderr(`wrote ${run.result.rows.length} rows to ${req.output} (manifest ${manifest})\n`);
+    } else {
+      io.stdout(run.rendered);
+    }
+    if (run.result.partial && !req.quiet) {
+      io.stderr(
+        `btctrace: PARTIAL RESULT: ${run.result.warnings.join('; ') || 'some outputs could not be followed (see the status column)'}\n`,
+      );
+    }
+    return run.exitCode;
+  } finally {
+    handle?.close();
+  }
+}

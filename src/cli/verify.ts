@@ -1,0 +1,9 @@
+// `btctrace verify <manifest>`: exit 0 when every listed file still has its recorded sha256.
+import { manifestCheckText, verifyManifest } from '../output/manifest.js';
+import type { IO } from './io.js';
+
+export async function runVerifyCommand(manifest: string, io: IO): Promise<number> {
+  const check = await verifyManifest(manifest);
+  io.stdout(manifestCheckText(check));
+  return check.ok ? 0 : 1;
+}

@@ -1,0 +1,290 @@
+// Cluster expansion through an explorer: start from seed addresses, read each member's
+// history, and add every address that a member co-spent with (common-input ownership, CoinJoins
+// excluded); repeat for the new members until nothing new appears or a limit stops the walk.
+// Histories are fetched a few at a time ahead of the one being read, but always applied in
+// queue order, so the result does not depend on which answer arrives first.
+import { InputError } from '../model/errors.js';
+import type { Tx } from '../model/tx.js';
+import { SourceError } from '../sources/errors.js';
+import type { AddressHistory, ChainSource } from '../sources/source.js';
+import { DETECTORS, detectCoinJoin, type CoinJoinDetector } from './coinjoin/index.js';
+import { compareChainOrder, inputKeys } from './common-input.js';
+import { isScriptKey } from './keys.js';
+import { compareKeys, KeyedUnionFind } from './union-find.js';
+
+export interface ExpandLimits {
+  /** Most members the result may hold; further linked addresses are counted, not listed. */
+  maxAddresses: number;
+  /** Most distinct transactions read from histories in total. */
+  maxTxs: number;
+  /** Most transactions read from one address's history (newest first, as the explorer pages). */
+  maxAddressTxs: number;
+}
+
+export interface ExpandOptions {
+  /** CoinJoin detectors that veto a link (default DETECTORS). */
+  detectors?: readonly CoinJoinDetector[];
+  /** Histories fetched at the same time (default 4). */
+  concurrency?: number;
+}
+
+export interface ExpandedMember {
+  address: string;
+  clusterId: string;
+  /** The transaction in which an earlier member co-spent this address; null for seeds. */
+  linkedByTxid: string | null;
+  /** 0 for seeds; otherwise one more than the member whose history found it. */
+  hop: number;
+}
+
+export type IncompleteKind =
+  'max-addresses' | 'max-txs' | 'address-history-cut' | 'no-address-history' | 'fetch-error';
+
+export interface IncompleteReason {
+  kind: IncompleteKind;
+  /** The address concerned, when the reason is about one address. */
+  address: string | null;
+  message: string;
+}
+
+export interface CoinJoinSeen {
+  txid: string;
+  /** Names of the detectors that fired, in DETECTORS order. */
+  detectors: string[];
+}
+
+export interface ClusterResult {
+  /** Distinct seeds, sorted. */
+  seeds: string[];
+  /** Sorted by clusterId, hop, address. Seeds that never co-spent form clusters of their own. */
+  members: ExpandedMember[];
+  /** Sorted by id. */
+  clusters: { id: string; size: number }[];
+  /** False when a limit, a cut history, an address-less member or a fetch error may hide members. */
+  complete: boolean;
+  incomplete: IncompleteReason[];
+  /** CoinJoins that a member spent from: they would have linked, and did not. Sorted by txid. */
+  skipped: CoinJoinSeen[];
+  /** Every CoinJoin seen in the histories read (a superset of skipped). Sorted by txid. */
+  flagged: CoinJoinSeen[];
+  /** Transactions that linked members, sorted. */
+  linkTxids: string[];
+  counts: {
+    members: number;
+    /** Histories read. */
+    addressesExpanded: number;
+    /** Distinct transactions read. */
+    txsExamined: number;
+    linkingTxs: number;
+    skippedCoinJoins: number;
+  };
+}
+
+type Outcome = { ok: true; history: AddressHistory } | { ok: false; error: unknown };
+
+function positiveInt(name: string, v: number): void {
+  if (!Number.isSafeInteger(v) || v < 1) throw new InputError(`${name} must be a positive integer, got ${v}`);
+}
+
+export async function expandCluster(
+  source: ChainSource,
+  seeds: readonly string[],
+  limits: ExpandLimits,
+  options: ExpandOptions = {},
+): Promise<ClusterResult> {
+  positiveInt('maxAddresses', limits.maxAddresses);
+  positiveInt('maxTxs', limits.maxTxs);
+  positiveInt('maxAddressTxs', limits.maxAddressTxs);
+  const concurrency = options.concurrency ?? 4;
+  positiveInt('concurrency', concurrency);
+  const detectors = options.detectors ?? DETECTORS;
+  const seedList = [...new Set(seeds.map((s) => s.trim()).filter((s) => s.length > 0))].sort(compareKeys);
+  if (seedList.length === 0) throw new InputError('no seed address given');
+
+  const uf = new KeyedUnionFind();
+  const info = new Map<string, { hop: number; linkedByTxid: string | null }>();
+  const queue: string[] = [];
+  const incomplete: IncompleteReason[] = [];
+  const omitted = new Set<string>();
+
+  const addMember = (key: string, hop: number, txid: string | null): boolean => {
+    if (info.has(key)) return true;
+    if (info.size >= limits.maxAddresses) {
+      omitted.add(key);
+      return false;
+    }
+    info.set(key, { hop, linkedByTxid: txid });
+    uf.add(key);
+    if (isScriptKey(key)) {
+      incomplete.push({
+        kind: 'no-address-history',
+        address: key,
+        message: `${key} has no address, so its history could not be read`,
+      });
+    } else {
+      queue.push(key);
+    }
+    return true;
+  };
+  for (const s of seedList) addMember(s, 0, null);
+
+  const seenTxs = new Set<string>();
+  const linked = new Set<string>();
+  const coinjoinCache = new Map<string, string[]>();
+  const flagged = new Map<string, string[]>();
+  const skipped = new Map<string, string[]>();
+  let maxTxsHit = false;
+  let expanded = 0;
+
+  // Look-ahead window: histories queue[i .. i+concurrency-1] are in flight while queue[i] is read.
+  const pending: (Promise<Outcome> | undefined)[] = [];
+  let launched = 0;
+  const pump = (upTo: number): void => {
+    while (launched < queue.length && launched < upTo) {
+      const address = queue[launched]!;
+      pending[launched] = source.getAddressHistory(address, limits.maxAddressTxs).then(
+        (history): Outcome => ({ ok: true, history }),
+        (error: unknown): Outcome => ({ ok: false, error }),
+      );
+      launched++;
+    }
+  };
+
+  let next = 0;
+  for (; next < queue.length; next++) {
+    if (maxTxsHit || omitted.size > 0) break;
+    pump(next + concurrency);
+    const address = queue[next]!;
+    const outcome = await pending[next]!;
+    pending[next] = undefined;
+    if (!outcome.ok) {
+      if (!(outcome.error instanceof SourceError)) throw outcome.error;
+      incomplete.push({
+        kind: 'fetch-error',
+        address,
+        message: `history of ${address} could not be read: ${outcome.error.message}`,
+      });
+      continue;
+    }
+    expanded++;
+    const { history } = outcome;
+    if (!history.complete) {
+      incomplete.push({
+        kind: 'address-history-cut',
+        address,
+        message: `history of ${address} was cut at ${limits.maxAddressTxs} transactions (maxAddressTxs)`,
+      });
+    }
+    const hop = info.get(address)!.hop + 1;
+    for (const tx of orderedUnique(history.txs)) {
+      if (!seenTxs.has(tx.txid)) {
+        if (seenTxs.size >= limits.maxTxs) {
+          maxTxsHit = true;
+          break;
+        }
+        seenTxs.add(tx.txid);
+      }
+      if (tx.vin.some((i) => i.coinbase)) continue;
+      const keys = inputKeys(tx);
+      const spendsHere = keys.includes(address);
+      let names = coinjoinCache.get(tx.txid);
+      if (names === undefined) coinjoinCache.set(tx.txid, (names = detectCoinJoin(tx, detectors)));
+      if (names.length > 0) {
+        flagged.set(tx.txid, names);
+        if (spendsHere) skipped.set(tx.txid, names);
+        continue;
+      }
+      if (!spendsHere || keys.length < 2 || linked.has(tx.txid)) continue;
+      linked.add(tx.txid);
+      const fresh: string[] = [];
+      for (const k of keys) {
+        if (info.has(k)) uf.union(address, k);
+        else fresh.push(k);
+      }
+      fresh.sort(compareKeys);
+      for (const k of fresh) if (addMember(k, hop, tx.txid)) uf.union(address, k);
+    }
+  }
+
+  const unread = queue.length - next;
+  if (maxTxsHit) {
+    incomplete.push({
+      kind: 'max-txs',
+      address: null,
+      message:
+        `stopped after ${limits.maxTxs} transactions (maxTxs); ` +
+        `${unread + 1} member histories not read to the end`,
+    });
+  }
+  if (omitted.size > 0) {
+    const first = [...omitted].sort(compareKeys)[0]!;
+    incomplete.push({
+      kind: 'max-addresses',
+      address: null,
+      message:
+        `stopped at ${limits.maxAddresses} addresses (maxAddresses); ${omitted.size} further linked ` +
+        `address(es) not listed (first ${first}); ${unread} member histories not read`,
+    });
+  }
+
+  const clusterOf = new Map<string, string>();
+  const clusters: { id: string; size: number }[] = [];
+  for (const group of uf.groups()) {
+    clusters.push({ id: group[0]!, size: group.length });
+    for (const k of group) clusterOf.set(k, group[0]!);
+  }
+  const members: ExpandedMember[] = [...info.entries()].map(([address, m]) => ({
+    address,
+    clusterId: clusterOf.get(address)!,
+    linkedByTxid: m.linkedByTxid,
+    hop: m.hop,
+  }));
+  members.sort(
+    (a, b) => compareKeys(a.clusterId, b.clusterId) || a.hop - b.hop || compareKeys(a.address, b.address),
+  );
+  const seen = (m: Map<string, string[]>): CoinJoinSeen[] =>
+    [...m.entries()]
+      .sort((a, b) => compareKeys(a[0], b[0]))
+      .map(([txid, detectorNames]) => ({ txid, detectors: detectorNames }));
+
+  return {
+    seeds: seedList,
+    members,
+    clusters,
+    complete: incomplete.length === 0,
+    incomplete: sortReasons(incomplete),
+    skipped: seen(skipped),
+    flagged: seen(flagged),
+    linkTxids: [...linked].sort(compareKeys),
+    counts: {
+      members: members.length,
+      addressesExpanded: expanded,
+      txsExamined: seenTxs.size,
+      linkingTxs: linked.size,
+      skippedCoinJoins: skipped.size,
+    },
+  };
+}
+
+/** A history in chain order without duplicate txids, whatever order the source gave. */
+function orderedUnique(txs: readonly Tx[]): Tx[] {
+  const byId = new Map<string, Tx>();
+  for (const tx of txs) if (!byId.has(tx.txid)) byId.set(tx.txid, tx);
+  return [...byId.values()].sort(compareChainOrder);
+}
+
+const KIND_ORDER: readonly IncompleteKind[] = [
+  'max-addresses',
+  'max-txs',
+  'address-history-cut',
+  'no-address-history',
+  'fetch-error',
+];
+
+function sortReasons(reasons: IncompleteReason[]): IncompleteReason[] {
+  return [...reasons].sort(
+    (a, b) =>
+      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+      compareKeys(a.address ?? '', b.address ?? ''),
+  );
+}

@@ -1,0 +1,54 @@
+import type { Tx } from '../model/tx.js';
+import type { ChainSource } from '../sources/source.js';
+import { SourceError } from '../sources/errors.js';
+import type { TagBook } from '../tags/tags.js';
+import type { FlowRow } from './result.js';
+import type { TaintModel } from './taint.js';
+
+export interface WalkOptions {
+  model: TaintModel;
+  /** Transaction hops to follow beyond the seeds' outputs. */
+  hops: number;
+  /** Outputs whose taint is below this many satoshis are not followed. */
+  minSat: number;
+  maxTxs: number;
+  maxAddressTxs: number;
+  /** Lower-case categories to stop at; "coinjoin" stops at transactions a detector flags. */
+  stopAt: readonly string[];
+}
+
+export interface WalkProgress {
+  txs: number;
+}
+
+export interface WalkDeps {
+  source: ChainSource;
+  tags: TagBook;
+  /** CoinJoin detectors that fired on a transaction (names); injected so trace does not depend on cluster. */
+  classify?: (tx: Tx) => string[];
+  /** Further named findings to show on a transaction's rows (e.g. change heuristics). */
+  txFlags?: (tx: Tx) => string[];
+  onProgress?: (p: WalkProgress) => void;
+  onWarning?: (message: string) => void;
+}
+
+export function describeError(e: unknown): string {
+  if (e instanceof SourceError) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The one row order of every output: hop, block height (unconfirmed last), txid, vout. */
+export function compareRows(a: FlowRow, b: FlowRow): number {
+  const ha = a.blockHeight ?? Number.MAX_SAFE_INTEGER;
+  const hb = b.blockHeight ?? Number.MAX_SAFE_INTEGER;
+  return a.hop - b.hop || ha - hb || cmp(a.txid, b.txid) || a.vout - b.vout;
+}
+
+export function sortRows(rows: FlowRow[]): FlowRow[] {
+  return rows.sort(compareRows);
+}

@@ -1,0 +1,238 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { readBatchLines, seedFileBase } from '../../src/cli/batch.js';
+import { parseSeed } from '../../src/model/seed.js';
+import { startEsploraServer, type EsploraServer } from '../support/esplora-server.js';
+import { loadDemoChain, readDemoChainFile } from '../support/load-chain.js';
+import { captureIO, DEMO_DIR, DEMO_TAGS, REPO, SHOP_A } from './helpers.js';
+
+const tmp = (p: string) => mkdtempSync(path.join(tmpdir(), `btctrace-${p}-`));
+
+/** Every address that appears in the demo chain, in a fixed order. */
+function demoAddresses(): string[] {
+  const set = new Set<string>();
+  for (const { tx } of readDemoChainFile().txs)
+    for (const o of tx.vout) if (o.scriptpubkey_address) set.add(o.scriptpubkey_address);
+  return [...set].sort();
+}
+
+function parseSummary(text: string): Record<string, string>[] {
+  const [head, ...lines] = text.trim().split('\n');
+  const cols = head!.split(',');
+  return lines.map((l) => {
+    // no quoted commas in these tests' cells except by_label, which is last but one
+    const cells = l
+      .match(/("([^"]|"")*"|[^,]*)(,|$)/g)!
+      .map((c) => c.replace(/,$/, '').replace(/^"|"$/g, ''));
+    return Object.fromEntries(cols.map((c, i) => [c, cells[i] ?? '']));
+  });
+}
+
+describe('reading seed lists', () => {
+  it('skips blanks and comments, keeps line numbers, reads a CSV column', () => {
+    expect(readBatchLines('# case 17\n\nbc1qa # shop\n  1Abc  \n', 'f', null)).toEqual([
+      { line: 3, input: 'bc1qa' },
+      { line: 4, input: '1Abc' },
+    ]);
+    expect(readBatchLines('name,addr\nshop,bc1qa\nx,\n', 'f.csv', 'addr')).toEqual([
+      { line: 2, input: 'bc1qa' },
+    ]);
+    expect(() => readBatchLines('name,addr\nshop,bc1qa\n', 'f.csv', 'address')).toThrow(
+      /--column address: f.csv has no such column/,
+    );
+  });
+  it('gives OS-safe file names without path traversal', () => {
+    expect(seedFileBase(parseSeed(SHOP_A, 'mainnet'))).toBe(SHOP_A);
+    const t = 'ab'.repeat(32);
+    expect(seedFileBase(parseSeed(`${t}:3`, 'mainnet'))).toBe(`${t}_3`);
+    expect(seedFileBase(parseSeed('1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa', 'mainnet'))).toMatch(
+      /^1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa-[0-9a-f]{8}$/,
+    );
+  });
+});
+
+describe('batch over the demo recording', () => {
+  it('writes one file per seed and a summary with valid, invalid and duplicate lines', async () => {
+    const dir = tmp('batch');
+    const list = path.join(dir, 'seeds.txt');
+    writeFileSync(
+      list,
+      `# shop addresses\n${SHOP_A}\n\nnot-an-address\n${SHOP_A.toUpperCase()}\nbc1qlq2thetqmef3j2ea35lnt9nunc0xs97f9mjdev\n`,
+    );
+    const out = path.join(dir, 'out');
+    const io = captureIO();
+    const code = await main(
+      [
+        'batch',
+        list,
+        '--out-dir',
+        out,
+        '--offline',
+        DEMO_DIR,
+        '--tags',
+        DEMO_TAGS,
+        '--hops',
+        '10',
+        '--model',
+        'fifo',
+        '--quiet',
+      ],
+      io,
+    );
+    expect(code).toBe(1); // one invalid line
+    const summary = parseSummary(readFileSync(path.join(out, 'summary.csv'), 'utf8'));
+    expect(summary.map((r) => [r.line, r.status])).toEqual([
+      ['2', 'ok'],
+      ['4', 'invalid'],
+      ['5', 'duplicate'],
+      ['6', 'ok'],
+    ]);
+    expect(summary[1]!.error).toBe('not-an-address: not a Bitcoin address, txid or txid:vout outpoint');
+    expect(summary[2]!.error).toBe('same seed as line 2');
+    // fifo numbers of CASE.md for ShopA
+    expect(summary[0]!.seed_sat).toBe('122100000');
+    expect(summary[0]!.by_label).toBe('ExchangeX (exchange)=33749740; ExchangeY (exchange)=21749010');
+    expect(Number(summary[0]!.rows)).toBeGreaterThan(10);
+    const files = readdirSync(out).sort();
+    expect(files).toEqual([
+      'batch.manifest.json',
+      `${SHOP_A}.csv`,
+      `${SHOP_A}.csv.manifest.json`,
+      'bc1qlq2thetqmef3j2ea35lnt9nunc0xs97f9mjdev.csv',
+      'bc1qlq2thetqmef3j2ea35lnt9nunc0xs97f9mjdev.csv.manifest.json',
+      'summary.csv',
+    ]);
+    // the per-seed file is exactly what `trace` writes
+    const single = captureIO();
+    await main(
+      [
+        'trace',
+        SHOP_A,
+        '--offline',
+        DEMO_DIR,
+        '--tags',
+        DEMO_TAGS,
+        '--hops',
+        '10',
+        '--model',
+        'fifo',
+        '--format',
+        'csv',
+        '--quiet',
+      ],
+      single,
+    );
+    expect(readFileSync(path.join(out, `${SHOP_A}.csv`), 'utf8')).toBe(single.out);
+  });
+
+  it('reads seeds from stdin with -', async () => {
+    const out = path.join(tmp('stdin'), 'out');
+    const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
+      const child = spawn(process.execPath, [
+        path.join(REPO, 'bin/btctrace.js'),
+        'batch',
+        '-',
+        '--out-dir',
+        out,
+        '--offline',
+        DEMO_DIR,
+        '--quiet',
+      ]);
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('close', (code) => resolve({ code, err }));
+      child.stdin.end(`${SHOP_A}\n`);
+    });
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(parseSummary(readFileSync(path.join(out, 'summary.csv'), 'utf8'))[0]!.status).toBe('ok');
+  });
+});
+
+describe('batch against a loopback explorer: resume and interruption', () => {
+  let server: EsploraServer;
+  const seeds = demoAddresses().slice(0, 24);
+  beforeAll(async () => {
+    server = await startEsploraServer(loadDemoChain(), { latencyMs: 15 });
+  });
+  afterAll(() => server.close());
+
+  const args = (list: string, out: string) => [
+    'batch',
+    list,
+    '--out-dir',
+    out,
+    '--api-url',
+    server.url,
+    '--tags',
+    DEMO_TAGS,
+    '--hops',
+    '4',
+    '--parallel',
+    '3',
+    '--quiet',
+  ];
+
+  function runChild(argv: string[], killAfterMs: number | null): Promise<number | null> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [path.join(REPO, 'bin/btctrace.js'), ...argv], {
+        stdio: 'ignore',
+      });
+      const timer = killAfterMs === null ? null : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      child.on('close', (code) => {
+        if (timer) clearTimeout(timer);
+        resolve(code);
+      });
+    });
+  }
+
+  const results = (out: string) =>
+    Object.fromEntries(
+      readdirSync(out)
+        .filter((f) => !f.endsWith('.manifest.json') && !f.startsWith('.'))
+        .sort()
+        .map((f) => [f, readFileSync(path.join(out, f), 'utf8')]),
+    );
+
+  it('a rerun of a finished batch makes zero explorer requests and rewrites the same summary', async () => {
+    const dir = tmp('rerun');
+    const list = path.join(dir, 'list.txt');
+    writeFileSync(list, seeds.join('\n') + '\n');
+    const out = path.join(dir, 'out');
+    expect(await main(args(list, out), captureIO())).toBe(0);
+    const first = results(out);
+    const before = server.counts.requests;
+    expect(await main(args(list, out), captureIO())).toBe(0);
+    expect(server.counts.requests - before).toBe(0);
+    expect(results(out)).toEqual(first);
+    expect(Object.keys(first)).toHaveLength(seeds.length + 1);
+  });
+
+  it('killed with SIGKILL at several moments, resumes to the same files as an uninterrupted run', async () => {
+    const dir = tmp('kill');
+    const list = path.join(dir, 'list.txt');
+    writeFileSync(list, seeds.join('\n') + '\n');
+    const ref = path.join(dir, 'ref');
+    expect(await runChild(args(list, ref), null)).toBe(0);
+    const expected = results(ref);
+    let kills = 0;
+    for (const killAt of [150, 400, 700, 1000]) {
+      const out = path.join(dir, `out-${killAt}`);
+      const killed = await runChild(args(list, out), killAt);
+      // either killed (null) or it finished before the signal
+      expect([null, 0]).toContain(killed);
+      if (killed === null) kills++;
+      // nothing half-written under a final name: temp files are dot-files, replaced on the next run
+      const partialFiles = existsSync(out) ? readdirSync(out).filter((f) => !f.startsWith('.')) : [];
+      for (const f of partialFiles)
+        if (!f.endsWith('.json')) expect(readFileSync(path.join(out, f), 'utf8')).toBe(expected[f]);
+      expect(await runChild(args(list, out), null)).toBe(0);
+      expect(results(out)).toEqual(expected);
+    }
+    expect(kills).toBeGreaterThanOrEqual(3); // the kills landed mid-batch, not after it
+  }, 120_000);
+});
