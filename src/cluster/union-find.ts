@@ -112,6 +112,11 @@ export class Interner {
     return this.ids.get(key);
   }
 
+  /** All keys, indexed by id (read-only view for hot loops). */
+  get allKeys(): readonly string[] {
+    return this.keys;
+  }
+
   keyOf(id: number): string {
     const key = this.keys[id];
     if (key === undefined) throw new RangeError(`id ${id} was never interned (size ${this.keys.length})`);
@@ -163,10 +168,19 @@ export class KeyedUnionFind {
    * compare by UTF-16 code units (plain `<`), never by locale, so the order is the same everywhere.
    */
   groupIds(): number[][] {
-    const n = this.interner.size;
+    const keys = this.interner.allKeys;
+    const n = keys.length;
+    // One sort of all ids by key; filling groups in that order leaves every group sorted and
+    // the groups ordered by their smallest key.
+    const order = Array.from({ length: n }, (_, id) => id);
+    order.sort((a, b) => {
+      const x = keys[a]!;
+      const y = keys[b]!;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
     const slot = new Int32Array(n).fill(-1); // root id -> index in out
     const out: number[][] = [];
-    for (let id = 0; id < n; id++) {
+    for (const id of order) {
       const root = this.sets.find(id);
       let g = slot[root]!;
       if (g === -1) {
@@ -176,9 +190,6 @@ export class KeyedUnionFind {
       }
       out[g]!.push(id);
     }
-    const keyOf = (id: number): string => this.interner.keyOf(id);
-    for (const g of out) g.sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
-    out.sort((a, b) => compareKeys(keyOf(a[0]!), keyOf(b[0]!)));
     return out;
   }
 

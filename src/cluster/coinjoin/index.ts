@@ -23,6 +23,8 @@
 // (d) Esplora's false positive: three equal payouts and two inputs look like a mix.
 // (e) multi-denomination rounds have no single value repeated once per participant.
 // (f) with crocs-muni's 15-input minimum; nopara73's 50 misses this 15-input round.
+// Not implemented: jm_unmixer's JoinMarket candidate rule and DESIGN.md's generic rule (>= 2
+// equal outputs and as many input addresses), which flags every vector but CJ5.
 import { InputError } from '../../model/errors.js';
 import type { Tx } from '../../model/tx.js';
 import type { CoinJoinDetector } from './detector.js';
