@@ -63,6 +63,14 @@ function addTraceOptions(cmd: Command): Command {
         '--stop-at <categories>',
         'stop at labelled addresses of these categories ("coinjoin": at CoinJoins; "none": follow everything)',
         'exchange',
+      )
+      .option(
+        '--cluster',
+        'add a cluster column: common-input links among the transactions read (CoinJoins excluded)',
+      )
+      .option(
+        '--change-heuristics <names>',
+        'flag likely change outputs: address-reuse, address-type, optimal-change, round-number, fresh-address, locktime, peel-chain',
       ),
   );
 }
@@ -137,6 +145,44 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
   ).action(async (address: string, opts: Record<string, unknown>) => {
     const { runAddressCommand } = await import('./address.js');
     setCode(await runAddressCommand(address, opts, io));
+  });
+
+  addSourceOptions(
+    program
+      .command('cluster')
+      .description(
+        'the addresses one wallet controls: common-input clustering through the explorer (CoinJoins excluded)',
+      )
+      .argument('<address...>')
+      .option(
+        '--max-addresses <n>',
+        'stop adding members after this many (the cluster is then reported incomplete)',
+        '500',
+      )
+      .option('--max-txs <n>', 'read at most this many transactions in all', '5000')
+      .option('--max-address-txs <n>', 'read at most this many transactions of one address history', '1000')
+      .option('--tags <file>', 'labels: CSV with columns address,label,category')
+      .option('--format <fmt>', 'table, csv or json', 'table')
+      .option('-o, --output <file>', 'write the result to a file instead of stdout'),
+  ).action(async (addresses: string[], opts: Record<string, unknown>) => {
+    const { runClusterCommand } = await import('./cluster.js');
+    setCode(await runClusterCommand(addresses, opts, io, process.argv.slice(2)));
+  });
+
+  addSourceOptions(
+    program
+      .command('tx')
+      .description('one transaction: inputs, outputs, fee and fee rate, CoinJoin / peel / change findings')
+      .argument('<txid>')
+      .option('--format <fmt>', 'table or json', 'table')
+      .option('--tags <file>', 'labels: CSV with columns address,label,category')
+      .option(
+        '--change-heuristics <names>',
+        'which change heuristics to run (default: all but fresh-address)',
+      ),
+  ).action(async (txid: string, opts: Record<string, unknown>) => {
+    const { runTxCommand } = await import('./tx.js');
+    setCode(await runTxCommand(txid, opts, io));
   });
 
   const cache = program.command('cache').description('the persistent cache of explorer answers');

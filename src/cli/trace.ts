@@ -23,6 +23,9 @@ import {
   type SourceRequest,
 } from './source-options.js';
 import { Progress } from './progress.js';
+import { addChangeFlags, addClusters } from './annotate.js';
+import { capturing } from '../sources/capture.js';
+import { parseChangeHeuristicNames } from '../cluster/change/index.js';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
 
@@ -39,6 +42,10 @@ export interface TraceRequest {
   format: OutputFormat;
   output: string | null;
   quiet: boolean;
+  /** Add a cluster column (common-input links among the transactions read). */
+  cluster: boolean;
+  /** Change heuristics whose findings are flagged on rows (opt-in). */
+  changeHeuristics: string[];
   source: SourceRequest;
 }
 
@@ -59,6 +66,9 @@ export function traceRequest(seedArgs: string[], opts: Record<string, unknown>):
     format: parseChoice('--format', str('format', 'table'), ['table', 'csv', 'json'] as const),
     output: typeof opts.output === 'string' ? checkWritableFile('--output', opts.output) : null,
     quiet: opts.quiet === true,
+    cluster: opts.cluster === true,
+    changeHeuristics:
+      typeof opts.changeHeuristics === 'string' ? parseChangeHeuristicNames(opts.changeHeuristics) : [],
     source,
   };
 }
@@ -83,7 +93,9 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
   const { io } = deps;
   const startedAt = io.now();
   const book = tags ?? (req.tagsFile ? loadTags(req.tagsFile, req.source.network) : EMPTY_TAGS);
-  const source = (deps.openSource ?? ((r: SourceRequest) => createSource(r)))(req.source);
+  const { source, captured } = capturing(
+    (deps.openSource ?? ((r: SourceRequest) => createSource(r)))(req.source),
+  );
   const model = getModel(req.model);
   const progress = new Progress(io, req.quiet);
   const result = await trace(
@@ -106,6 +118,8 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
     },
   );
   progress.done();
+  if (req.cluster) addClusters(result, captured);
+  addChangeFlags(result, captured, req.changeHeuristics);
   const meta: RunMeta = {
     tool: 'btctrace',
     version: toolVersion(),
@@ -122,7 +136,7 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
     requests: source.stats().requests,
   };
   const color = req.output === null && io.stdoutIsTTY && !io.env.NO_COLOR;
-  const rendered = renderTrace(req.format, result, meta, { color });
+  const rendered = renderTrace(req.format, result, meta, { color, cluster: req.cluster });
   return { result, meta, rendered, exitCode: result.partial ? 1 : 0 };
 }
 
@@ -145,6 +159,10 @@ function effectiveOptions(req: TraceRequest): Record<string, unknown> {
     record: req.source.record ?? null,
     concurrency: req.source.concurrency ?? null,
     rate: req.source.rate ?? null,
+    cluster: req.cluster,
+    changeHeuristics: req.changeHeuristics,
+    verifyTxids: req.source.verifyTxids,
+    cache: req.source.cacheDir !== null,
   };
 }
 

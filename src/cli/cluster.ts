@@ -1,0 +1,179 @@
+// `btctrace cluster <address...>`: the common-input cluster of the seeds, expanded through the
+// explorer until nothing new appears or a limit stops it (a cut cluster says so).
+import Table from 'cli-table3';
+import { stringify } from 'csv-stringify/sync';
+import { expandCluster, type ClusterResult } from '../cluster/expand.js';
+import { checkAddress, normalizeAddress } from '../model/address.js';
+import type { ChainSource } from '../sources/source.js';
+import { EMPTY_TAGS, loadTags, type TagBook } from '../tags/tags.js';
+import { writeOutputAtomic } from '../output/write.js';
+import { writeManifest } from '../output/manifest.js';
+import type { RunMeta } from '../output/meta.js';
+import { toolVersion } from '../version.js';
+import type { IO } from './io.js';
+import { checkWritableFile, optString, parseChoice, parseIntOption } from './parse.js';
+import {
+  describeSourceRequest,
+  openSourceHandle,
+  sourceRequest,
+  type SourceRequest,
+} from './source-options.js';
+
+const guard = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
+
+export function clusterCsv(r: ClusterResult, tags: TagBook): string {
+  const rows = r.members.map((m) => {
+    const tag = tags.get(m.address);
+    return [
+      m.clusterId,
+      m.address,
+      m.linkedByTxid ?? '',
+      m.hop,
+      guard(tag?.label ?? ''),
+      guard(tag?.category ?? ''),
+    ];
+  });
+  return stringify([['cluster_id', 'address', 'linked_by_txid', 'hop', 'label', 'category'], ...rows], {
+    record_delimiter: '\n',
+  });
+}
+
+export function clusterJson(r: ClusterResult, tags: TagBook, meta: RunMeta): string {
+  return (
+    JSON.stringify(
+      {
+        meta: {
+          tool: meta.tool,
+          version: meta.version,
+          command: meta.command,
+          source: meta.source,
+          network: meta.network,
+          started_at: meta.startedAt,
+          finished_at: meta.finishedAt,
+        },
+        seeds: r.seeds,
+        complete: r.complete,
+        incomplete: r.incomplete,
+        clusters: r.clusters,
+        members: r.members.map((m) => ({
+          cluster_id: m.clusterId,
+          address: m.address,
+          linked_by_txid: m.linkedByTxid,
+          hop: m.hop,
+          label: tags.get(m.address)?.label ?? null,
+          category: tags.get(m.address)?.category ?? null,
+        })),
+        link_txids: r.linkTxids,
+        coinjoins_not_linked: r.skipped,
+        counts: r.counts,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+export function clusterTable(r: ClusterResult, tags: TagBook, color: boolean): string {
+  const t = new Table({
+    head: ['cluster', 'address', 'linked by', 'hop', 'label'],
+    style: color ? {} : { head: [], border: [] },
+  });
+  for (const m of r.members) {
+    const tag = tags.get(m.address);
+    t.push([
+      m.clusterId,
+      m.address,
+      m.linkedByTxid ?? '(seed)',
+      m.hop,
+      tag ? `${tag.label} (${tag.category})` : '',
+    ]);
+  }
+  const lines = [
+    t.toString(),
+    `${r.counts.members} addresses in ${r.clusters.length} cluster(s); ${r.counts.addressesExpanded} histories and ${r.counts.txsExamined} transactions read; ${r.counts.linkingTxs} linking transactions; ${r.counts.skippedCoinJoins} CoinJoin(s) not used for linking.`,
+  ];
+  for (const s of r.skipped)
+    lines.push(`  not linked through CoinJoin ${s.txid} (${s.detectors.join(', ')})`);
+  if (!r.complete) {
+    lines.push('INCOMPLETE CLUSTER: more addresses may belong to it:');
+    for (const i of r.incomplete) lines.push(`  - ${i.message}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export async function runClusterCommand(
+  inputs: string[],
+  opts: Record<string, unknown>,
+  io: IO,
+  argv: string[],
+  openSource?: (req: SourceRequest) => ChainSource,
+): Promise<number> {
+  const req = sourceRequest(opts);
+  const seeds = inputs.map((a) => {
+    checkAddress(a.trim(), req.network);
+    return normalizeAddress(a.trim());
+  });
+  const format = parseChoice('--format', optString(opts, 'format', 'table'), [
+    'table',
+    'csv',
+    'json',
+  ] as const);
+  const limits = {
+    maxAddresses: parseIntOption('--max-addresses', optString(opts, 'maxAddresses', '500'), 1),
+    maxTxs: parseIntOption('--max-txs', optString(opts, 'maxTxs', '5000'), 1),
+    maxAddressTxs: parseIntOption('--max-address-txs', optString(opts, 'maxAddressTxs', '1000'), 1),
+  };
+  const output = typeof opts.output === 'string' ? checkWritableFile('--output', opts.output) : null;
+  const tags = typeof opts.tags === 'string' ? loadTags(opts.tags, req.network) : EMPTY_TAGS;
+  const startedAt = io.now();
+  const handle = openSource ? null : await openSourceHandle(req, io);
+  try {
+    const source = openSource ? openSource(req) : handle!.source;
+    const result = await expandCluster(source, seeds, limits);
+    const meta: RunMeta = {
+      tool: 'btctrace',
+      version: toolVersion(),
+      command: argv,
+      options: {
+        ...limits,
+        format,
+        output,
+        network: req.network,
+        apiUrl: req.apiUrl ?? null,
+        offline: req.offline ?? null,
+      },
+      source: describeSourceRequest(req),
+      network: req.network,
+      tipHeight: null,
+      startedAt: startedAt.toISOString(),
+      finishedAt: io.now().toISOString(),
+      modelConventions:
+        'common-input ownership; transactions flagged by any CoinJoin detector (equal-output, whirlpool, wasabi1, wasabi2, joinmarket) never link',
+      partial: !result.complete,
+      warnings: result.incomplete.map((i) => i.message),
+      requests: source.stats().requests,
+    };
+    const text =
+      format === 'csv'
+        ? clusterCsv(result, tags)
+        : format === 'json'
+          ? clusterJson(result, tags, meta)
+          : clusterTable(result, tags, output === null && io.stdoutIsTTY && !io.env.NO_COLOR);
+    if (output) {
+      await writeOutputAtomic(output, text);
+      await writeManifest(output, {
+        meta,
+        counts: {
+          members: result.counts.members,
+          clusters: result.clusters.length,
+          ...(handle?.counts() ?? {}),
+        },
+      });
+    } else io.stdout(text);
+    if (!result.complete && !opts.quiet)
+      io.stderr(`btctrace: INCOMPLETE CLUSTER: ${result.incomplete.map((i) => i.message).join('; ')}\n`);
+    return result.complete ? 0 : 1;
+  } finally {
+    handle?.close();
+  }
+}

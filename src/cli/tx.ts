@@ -1,0 +1,227 @@
+// `btctrace tx <txid>`: one transaction with its inputs, outputs, fee, fee rate and every
+// finding that fired: CoinJoin detectors by name, peel step, likely change by heuristic.
+import Table from 'cli-table3';
+import {
+  CHANGE_HEURISTICS,
+  evaluateChange,
+  isPeelingChain,
+  looksLikePeelStep,
+  spendableVouts,
+  type ChangeContext,
+} from '../cluster/change/index.js';
+import { detectCoinJoin, INFORMATIONAL_DETECTORS } from '../cluster/coinjoin/index.js';
+import { InputError } from '../model/errors.js';
+import { isTxid } from '../model/seed.js';
+import { outputSum, type Outspend, type Tx } from '../model/tx.js';
+import type { ChainSource } from '../sources/source.js';
+import { formatBtc } from '../output/amount.js';
+import { formatTime } from '../output/time.js';
+import { EMPTY_TAGS, loadTags, type TagBook } from '../tags/tags.js';
+import type { IO } from './io.js';
+import { optString, parseChoice } from './parse.js';
+import {
+  describeSourceRequest,
+  openSourceHandle,
+  sourceRequest,
+  type SourceRequest,
+} from './source-options.js';
+import { parseChangeHeuristicNames } from '../cluster/change/index.js';
+
+export interface TxReport {
+  tx: Tx;
+  outspends: Outspend[] | null;
+  /** vsize in vbytes (weight / 4, rounded up) and fee rate in sat/vB with two decimals. */
+  vsize: number;
+  feeRate: number;
+  coinjoin: string[];
+  /** Detectors outside the default set that fired (shown, never used to stop or unlink). */
+  informational: string[];
+  peelStep: boolean;
+  /** Per heuristic: outputs it cannot rule out as change (one = a finding). */
+  change: { name: string; candidates: number[]; missing: string[] }[];
+  source: string;
+}
+
+/** Reads the transaction, its outspends, and what the heuristics need (parents, spenders, histories). */
+export async function txReport(
+  source: ChainSource,
+  txid: string,
+  heuristics: readonly string[],
+  where: string,
+): Promise<TxReport> {
+  const [tx, outspends] = await Promise.all([
+    source.getTx(txid),
+    source.getOutspends(txid).catch(() => null),
+  ]);
+  const txs = new Map<string, Tx>([[tx.txid, tx]]);
+  // parents and spenders only for the peel-chain check, which looks one step either way
+  if (looksLikePeelStep(tx)) {
+    const related = [
+      tx.vin[0]?.coinbase ? null : tx.vin[0]!.txid,
+      ...(outspends ?? []).map((o) => o.txid),
+    ].filter((t): t is string => typeof t === 'string');
+    for (const r of await Promise.all(related.map((t) => source.getTx(t).catch(() => null))))
+      if (r) txs.set(r.txid, r);
+  }
+  // fresh-address needs each output address's history: its first transaction
+  const firstSeen = new Map<string, string | undefined>();
+  if (heuristics.includes('fresh-address')) {
+    const addrs = [...new Set(tx.vout.map((o) => o.address).filter((a): a is string => a !== null))];
+    const hist = await Promise.all(addrs.map((a) => source.getAddressHistory(a, 500).catch(() => null)));
+    addrs.forEach((a, i) => {
+      const h = hist[i];
+      firstSeen.set(a, h && h.complete ? h.txs[h.txs.length - 1]?.txid : undefined);
+    });
+  }
+  const ctx: ChangeContext = {
+    getTx: (t) => txs.get(t),
+    spenderOf: (t, vout) => {
+      if (t !== tx.txid || !outspends) return undefined;
+      const o = outspends[vout];
+      if (!o) return undefined;
+      return o.spent ? (o.txid ? txs.get(o.txid) : undefined) : null;
+    },
+    isFreshAddress: (a, t) => {
+      const first = firstSeen.get(a);
+      return first === undefined ? undefined : first === t;
+    },
+  };
+  const vsize = Math.ceil(tx.weight / 4);
+  return {
+    tx,
+    outspends,
+    vsize,
+    feeRate: vsize > 0 ? Math.round((tx.fee / vsize) * 100) / 100 : 0,
+    coinjoin: detectCoinJoin(tx),
+    informational: detectCoinJoin(tx, INFORMATIONAL_DETECTORS),
+    peelStep: isPeelingChain(tx, ctx),
+    change: spendableVouts(tx).length >= 2 ? evaluateChange(tx, ctx, heuristics) : [],
+    source: where,
+  };
+}
+
+export function renderTxReport(r: TxReport, tags: TagBook, format: 'table' | 'json', color: boolean): string {
+  const { tx } = r;
+  const changeOf = (vout: number) =>
+    r.change.filter((h) => h.candidates.length === 1 && h.candidates[0] === vout).map((h) => h.name);
+  if (format === 'json') {
+    const label = (a: string | null) => (a ? (tags.get(a) ?? null) : null);
+    return (
+      JSON.stringify(
+        {
+          txid: tx.txid,
+          block_height: tx.status.height,
+          block_time: tx.status.time === null ? null : formatTime(tx.status.time),
+          confirmed: tx.status.confirmed,
+          size: tx.size,
+          weight: tx.weight,
+          vsize: r.vsize,
+          fee_sat: tx.fee,
+          fee_rate_sat_vb: r.feeRate,
+          inputs: tx.vin.map((i, n) => ({
+            vin: n,
+            coinbase: i.coinbase,
+            prev_txid: i.coinbase ? null : i.txid,
+            prev_vout: i.coinbase ? null : i.vout,
+            address: i.prevout?.address ?? null,
+            value_sat: i.prevout?.value ?? 0,
+            script_type: i.prevout?.scriptType ?? null,
+            label: label(i.prevout?.address ?? null),
+          })),
+          outputs: tx.vout.map((o, n) => ({
+            vout: n,
+            address: o.address,
+            value_sat: o.value,
+            script_type: o.scriptType,
+            spent_by: r.outspends?.[n]?.txid ?? null,
+            label: label(o.address),
+            likely_change: changeOf(n),
+          })),
+          flags: flagsOf(r),
+          change_heuristics: r.change,
+          source: r.source,
+        },
+        null,
+        2,
+      ) + '\n'
+    );
+  }
+  const style = color ? {} : { head: [], border: [] };
+  const ins = new Table({ head: ['vin', 'from', 'address', 'BTC', 'type', 'label'], style });
+  tx.vin.forEach((i, n) => {
+    const tag = i.prevout?.address ? tags.get(i.prevout.address) : undefined;
+    ins.push([
+      n,
+      i.coinbase ? 'coinbase' : `${i.txid}:${i.vout}`,
+      i.prevout?.address ?? '',
+      { content: formatBtc(i.prevout?.value ?? 0), hAlign: 'right' },
+      i.prevout?.scriptType ?? '',
+      tag ? `${tag.label} (${tag.category})` : '',
+    ]);
+  });
+  const outs = new Table({
+    head: ['vout', 'address', 'BTC', 'type', 'spent by', 'label', 'likely change'],
+    style,
+  });
+  tx.vout.forEach((o, n) => {
+    const tag = o.address ? tags.get(o.address) : undefined;
+    const os = r.outspends?.[n];
+    outs.push([
+      n,
+      o.address ?? `(${o.scriptType})`,
+      { content: formatBtc(o.value), hAlign: 'right' },
+      o.scriptType,
+      os ? (os.spent ? (os.txid ?? 'spent') : 'unspent') : '?',
+      tag ? `${tag.label} (${tag.category})` : '',
+      changeOf(n).join(', '),
+    ]);
+  });
+  const when = tx.status.confirmed
+    ? `block ${tx.status.height} at ${tx.status.time === null ? '?' : formatTime(tx.status.time)}`
+    : 'unconfirmed';
+  const flags = flagsOf(r);
+  return [
+    `transaction ${tx.txid}`,
+    `${when}; ${tx.vin.length} inputs, ${tx.vout.length} outputs; ${formatBtc(outputSum(tx))} BTC out`,
+    `fee ${tx.fee} sat (${formatBtc(tx.fee)} BTC), ${r.vsize} vB, ${r.feeRate.toFixed(2)} sat/vB`,
+    `flags: ${flags.length ? flags.join(', ') : 'none'}`,
+    '',
+    ins.toString(),
+    outs.toString(),
+    `source: ${r.source}`,
+    '',
+  ].join('\n');
+}
+
+function flagsOf(r: TxReport): string[] {
+  const f = r.coinjoin.map((n) => `coinjoin:${n}`);
+  for (const n of r.informational) f.push(`info:${n}`);
+  if (r.peelStep) f.push('peel-step');
+  return f;
+}
+
+export async function runTxCommand(
+  input: string,
+  opts: Record<string, unknown>,
+  io: IO,
+  openSource?: (req: SourceRequest) => ChainSource,
+): Promise<number> {
+  const txid = input.trim().toLowerCase();
+  if (!isTxid(txid)) throw new InputError(`${input}: not a txid (64 hex characters)`);
+  const req = sourceRequest(opts);
+  const format = parseChoice('--format', optString(opts, 'format', 'table'), ['table', 'json'] as const);
+  const heuristics =
+    typeof opts.changeHeuristics === 'string'
+      ? parseChangeHeuristicNames(opts.changeHeuristics)
+      : CHANGE_HEURISTICS.map((h) => h.name).filter((n) => n !== 'fresh-address'); // fresh-address costs a history per output
+  const tags = typeof opts.tags === 'string' ? loadTags(opts.tags, req.network) : EMPTY_TAGS;
+  const handle = openSource ? null : await openSourceHandle(req, io);
+  try {
+    const source = openSource ? openSource(req) : handle!.source;
+    const report = await txReport(source, txid, heuristics, describeSourceRequest(req));
+    io.stdout(renderTxReport(report, tags, format, io.stdoutIsTTY && !io.env.NO_COLOR));
+    return 0;
+  } finally {
+    handle?.close();
+  }
+}
