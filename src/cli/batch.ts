@@ -20,7 +20,7 @@ import { getModel } from '../trace/models/index.js';
 import { EMPTY_TAGS, loadTags } from '../tags/tags.js';
 import { MANIFEST_SUFFIX, verifyManifest, writeManifest, writeManifestFile } from '../output/manifest.js';
 import type { RunMeta } from '../output/meta.js';
-import { summarize } from '../output/summary.js';
+import { STATUS_ORDER, summarize } from '../output/summary.js';
 import { roundSat } from '../output/amount.js';
 import { writeOutputAtomic } from '../output/write.js';
 import { toolVersion } from '../version.js';

@@ -15,7 +15,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { TraceResult } from '../trace/result.js';
 import { printRow, TRACE_COLUMNS, type Column } from './rows.js';
-import { sortRows } from './sort.js';
+import { sortRows } from '../trace/order.js';
 
 export interface CsvOptions {
   /** Add the `cluster` column (runs with --cluster). */

@@ -47,7 +47,7 @@ export { formatBtc, formatSat, roundSat } from './amount.js';
 export { traceCsv, guardText } from './csv.js';
 export { traceJson } from './json.js';
 export { metaJson, type RunMeta } from './meta.js';
-export { compareRows, sortRows } from './sort.js';
+export { compareRows, sortRows } from '../trace/order.js';
 export { summarize, type TraceSummary } from './summary.js';
 export { traceTable } from './table.js';
 export { formatTime } from './time.js';

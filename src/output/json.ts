@@ -11,7 +11,7 @@ import type { TraceResult, TxTaintSummary } from '../trace/result.js';
 import { roundSat } from './amount.js';
 import { metaJson, type RunMeta } from './meta.js';
 import { printRow } from './rows.js';
-import { sortRows, sortTxs } from './sort.js';
+import { sortRows, sortTxs } from '../trace/order.js';
 import { summarize, type GroupTotal } from './summary.js';
 
 export interface JsonOptions {

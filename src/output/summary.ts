@@ -14,7 +14,7 @@
 import type { ModelName } from '../trace/taint.js';
 import type { Direction, FlowRow, RowStatus, TraceResult } from '../trace/result.js';
 import { formatBtc, roundSat } from './amount.js';
-import { sortRows, sortTxs } from './sort.js';
+import { sortRows, sortTxs } from '../trace/order.js';
 
 export const STATUS_ORDER: readonly RowStatus[] = [
   'seed',

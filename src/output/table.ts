@@ -11,7 +11,7 @@ import Table from 'cli-table3';
 import type { FlowRow, TraceResult } from '../trace/result.js';
 import { formatBtc, roundSat } from './amount.js';
 import type { RunMeta } from './meta.js';
-import { sortRows } from './sort.js';
+import { sortRows } from '../trace/order.js';
 import { labelName, summarize, type GroupTotal } from './summary.js';
 
 export interface TableOptions {

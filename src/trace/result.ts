@@ -40,19 +40,6 @@ export interface FlowRow {
   cluster?: string | null;
 }
 
-export interface TraceOptions {
-  direction: Direction;
-  hops: number;
-  model: ModelName;
-  minSat: number;
-  /** Upper bound on transactions fetched by the walk; the cut is reported. */
-  maxTxs: number;
-  /** Upper bound on transactions read from one address history (seeds). */
-  maxAddressTxs: number;
-  /** Categories at which the walk stops (lower case); may include "coinjoin". */
-  stopAt: string[];
-}
-
 export interface TxTaintSummary {
   txid: string;
   hop: number;

@@ -2,7 +2,6 @@ import type { Tx } from '../model/tx.js';
 import type { ChainSource } from '../sources/source.js';
 import { SourceError } from '../sources/errors.js';
 import type { TagBook } from '../tags/tags.js';
-import type { FlowRow } from './result.js';
 import type { TaintModel } from './taint.js';
 
 export interface WalkOptions {
@@ -38,17 +37,4 @@ export function describeError(e: unknown): string {
   return String(e);
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The one row order of every output: hop, block height (unconfirmed last), txid, vout. */
-export function compareRows(a: FlowRow, b: FlowRow): number {
-  const ha = a.blockHeight ?? Number.MAX_SAFE_INTEGER;
-  const hb = b.blockHeight ?? Number.MAX_SAFE_INTEGER;
-  return a.hop - b.hop || ha - hb || cmp(a.txid, b.txid) || a.vout - b.vout;
-}
-
-export function sortRows(rows: FlowRow[]): FlowRow[] {
-  return rows.sort(compareRows);
-}
+export { compareRows, sortRows } from './order.js';

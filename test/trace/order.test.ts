@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRows, sortRows, sortTxs } from '../../src/output/sort.js';
+import { compareRows, sortRows, sortTxs } from '../../src/trace/order.js';
 import { loadTrace, shuffled } from './load.js';
 
 const outpoints = (rows: { txid: string; vout: number; hop: number }[]): string[] =>

@@ -2,7 +2,7 @@
 // last), txid, vout. Renderers sort themselves rather than trust the order they are given, so the
 // same rows in any order print the same bytes.
 
-import type { FlowRow, TxTaintSummary } from '../trace/result.js';
+import type { FlowRow, TxTaintSummary } from './result.js';
 
 /** Code-unit order: the same on every machine, unlike localeCompare. */
 function cmpStr(a: string, b: string): number {
