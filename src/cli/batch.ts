@@ -76,17 +76,7 @@ export interface BatchOutcome {
   requests: number;
 }
 
-const STATUS_COLUMNS = [
-  'seed',
-  'spent',
-  'unspent',
-  'stopped',
-  'hop-limit',
-  'below-min',
-  'truncated',
-  'error',
-  'coinbase',
-];
+const STATUS_COLUMNS = STATUS_ORDER;
 
 /** Reads seeds: one per line (blank lines and # comments ignored), or one CSV column. */
 export function readBatchLines(text: string, source: string, column: string | null): BatchLine[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareRows, sortRows, sortTxs } from '../../src/trace/order.js';
-import { loadTrace, shuffled } from './load.js';
+import { loadTrace, shuffled } from '../output/load.js';
 
 const outpoints = (rows: { txid: string; vout: number; hop: number }[]): string[] =>
   rows.map((r) => `${r.hop}:${r.txid.slice(0, 4)}:${r.vout}`);
