@@ -7,6 +7,9 @@
 // Every output is spent by exactly one transaction, so its interest comes from one place;
 // a creator is recomputed whenever interest on one of its outputs grows, and the walk ends at
 // the same fixed point whatever order the explorer answers in.
+// Requests: the seed addresses' histories, then one per creator not already among the bodies
+// those histories brought (an address that paid itself change has its earlier transactions
+// there), each asked as soon as the input that names it carries interest.
 import { outpointKey, type Tx, type TxOut } from '../model/tx.js';
 import type { Seed } from '../model/seed.js';
 import { InputError } from '../model/errors.js';
@@ -34,6 +37,8 @@ class BackwardWalk {
   private readonly tracker = new Tracker();
   private readonly model: TaintModel;
   private readonly txs = new Map<string, Tx>();
+  /** Bodies the seeds' histories brought: a creator found here needs no request. */
+  private readonly historyTxs = new Map<string, Tx>();
   /** Creators explored, with their hop (the smallest hop among their outputs of interest). */
   private readonly inS = new Map<string, number>();
   private readonly pending = new Map<string, Set<string>>();
@@ -82,6 +87,7 @@ class BackwardWalk {
             );
           }
           const spentBy = new Map<string, string>();
+          for (const tx of h.txs) if (!this.historyTxs.has(tx.txid)) this.historyTxs.set(tx.txid, tx);
           for (const tx of h.txs)
             for (const i of tx.vin) if (!i.coinbase) spentBy.set(outpointKey(i.txid, i.vout), tx.txid);
           for (const tx of h.txs) {
@@ -168,7 +174,7 @@ class BackwardWalk {
     this.followed.add(key);
     const txid = key.slice(0, 64);
     if (this.inS.has(txid)) return;
-    const have = this.txs.get(txid);
+    const have = this.txs.get(txid) ?? this.historyTxs.get(txid);
     if (have) return this.admit(have);
     const waiting = this.pending.get(txid);
     if (waiting) {

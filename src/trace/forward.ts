@@ -8,8 +8,10 @@
 // answers in. That is what makes a concurrent walk give byte-identical output to a sequential one.
 //
 // Requests: the seed addresses' histories (which already hold the transactions that spend the
-// seeds' outputs), then per followed transaction its body and its outspends, both asked at
-// once as soon as its txid is known, so a hop costs one round trip.
+// seeds' outputs, and so also tell which of them are unspent), then per followed transaction
+// its body and its outspends, both asked at once as soon as its txid is known, so a hop costs
+// one round trip. Nothing is asked twice, and nothing waits for a hop to finish: each answer
+// starts the requests it makes possible (test/bench measures how close this comes to the floor).
 import { outpointKey, type Outspend, type Tx } from '../model/tx.js';
 import type { Seed } from '../model/seed.js';
 import { InputError } from '../model/errors.js';
@@ -98,7 +100,13 @@ class ForwardWalk {
           for (const tx of h.txs) this.addHistoryTx(tx);
           for (const tx of h.txs) {
             tx.vout.forEach((o, j) => {
-              if (o.address === seed.address) this.addSeedOutput(tx, j);
+              if (o.address !== seed.address) return;
+              // A complete history lists every transaction that spends from the address, the
+              // unconfirmed ones included: an output of it that none of them spends is unspent,
+              // and asking the explorer for its outspends would only confirm that.
+              const key = outpointKey(tx.txid, j);
+              if (h.complete && !this.spender.has(key)) this.unspent.add(key);
+              this.addSeedOutput(tx, j);
             });
           }
           this.drain();

@@ -1,0 +1,354 @@
+// `npm run bench`: how close btctrace comes to the floor an explorer sets, and whether its
+// local work could ever be the bottleneck.
+//
+//   npx tsx test/bench/run.ts [--short] [--json <file>] [--latencies 0,20,80] [--rate <req/s>]
+//                             [--concurrency 8] [--parallel 16] [--cases peel,fanout,...]
+//                             [--no-engine] [--no-startup] [--in-process]
+//
+// For every case x latency: a loopback Esplora server (in a child process, like a remote host)
+// with that latency, the trace run through the CLI's own code (executeTrace / runBatch) over
+// the real HTTP client, and:
+//   wall      time of the trace (or of the whole batch); cpu: the client process's CPU time in it
+//   requests  HTTP requests the server saw; repeated: resources answered more than once
+//   critical  round trips that must follow one another (critical.ts: address page(s), then one
+//             per hop of the spend DAG reached)
+//   bound     max(critical x latency, requests / rate)            (the issue's lower bound)
+//   window    with at most `concurrency` requests in flight no client can finish sooner:
+//             latency x max over d of (d - 1 + ceil(requests of depth >= d / concurrency))
+//             (critical.ts windowRounds; d = 1 is requests / concurrency). Wide cases are bound
+//             by this, not by `bound`.
+//   ratio     wall / max(bound, window); "vs bound" is wall / bound alone (n/a at 0 ms)
+// Every measured trace's CSV is compared byte for byte with a strictly sequential run
+// (concurrency 1, no bulk outspends, no latency), which also warms the code up.
+// Then the engine (engine-bench.ts, 1M transactions; 100k with --short) and the start-up time
+// of `btctrace --version`. Results go to stdout as tables and to a JSON file.
+// Exit code 1 when any output disagrees or any resource was asked twice.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Table from 'cli-table3';
+import { benchCase, CASE_NAMES, type CaseName, type CaseSize } from './cases.js';
+import { runEngineBenchChild, type EngineFigures } from './engine-bench.js';
+import { runCase, type RunSettings } from './run-case.js';
+import { windowRounds } from './critical.js';
+
+const REPO = path.resolve(fileURLToPath(import.meta.url), '../../..');
+
+export interface BenchOptions {
+  short: boolean;
+  latencies: number[];
+  /** Requests per second (client and server); 0 = no rate limit. */
+  rate: number;
+  concurrency: number;
+  /** Seeds traced at once in the batch case. */
+  parallel: number;
+  cases: CaseName[];
+  engine: boolean;
+  startup: boolean;
+  /** Run the loopback server in a child process (as a remote host would be); false: in process. */
+  serverProcess: boolean;
+  /** Where the batch case writes its files (removed at the end). */
+  workDir: string;
+  log: (line: string) => void;
+}
+
+export interface CaseRow {
+  case: CaseName;
+  description: string;
+  transactions: number;
+  latencyMs: number;
+  wallMs: number;
+  /** CPU time the client (this process) used during the run: btctrace's own work. */
+  cpuMs: number;
+  requests: number;
+  repeated: number;
+  critical: number;
+  boundMs: number;
+  windowMs: number;
+  /** wall / max(bound, window); null at 0 ms latency. */
+  ratio: number | null;
+  /** wall / bound (the issue's definition); null at 0 ms latency. */
+  ratioVsBound: number | null;
+  rows: number;
+  /** CSV identical to the sequential reference run. */
+  agrees: boolean;
+}
+
+export interface StartupFigures {
+  /** Median of 10 runs of `node bin/btctrace.js --version`, ms; null when dist/ is not built. */
+  versionMs: number | null;
+  /** The same without NODE_EXTRA_CA_CERTS (node reads that bundle before running any code). */
+  versionMsNoExtraCerts: number | null;
+  /** Median of 10 runs of `node -e 0`: node's own start-up on this machine. */
+  nodeMs: number;
+}
+
+export interface BenchResults {
+  generatedAt: string;
+  machine: { cpus: number; cpuModel: string; node: string; memoryGiB: number };
+  settings: Omit<BenchOptions, 'log' | 'workDir'>;
+  cases: CaseRow[];
+  engine: EngineFigures | null;
+  startup: StartupFigures | null;
+  ok: boolean;
+}
+
+function sameCsv(a: Map<string, string>, b: Map<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
+}
+
+export async function runBench(o: BenchOptions): Promise<BenchResults> {
+  const size: CaseSize = o.short ? 'short' : 'full';
+  const rows: CaseRow[] = [];
+  mkdirSync(o.workDir, { recursive: true });
+  for (const name of o.cases) {
+    const c = benchCase(name, size);
+    const chain = c.builder.chain();
+    const base: RunSettings = {
+      latencyMs: 0,
+      concurrency: 1,
+      bulk: false,
+      rate: 0,
+      model: 'haircut',
+      parallel: 1,
+    };
+    const reference = await runCase(c, chain, base, o.workDir);
+    o.log(
+      `${name}: ${c.description}; ${c.builder.entries.length} transactions; reference run ${reference.rows} rows`,
+    );
+    for (const latencyMs of o.latencies) {
+      const run = await runCase(
+        c,
+        chain,
+        {
+          latencyMs,
+          concurrency: o.concurrency,
+          bulk: true,
+          rate: o.rate,
+          model: 'haircut',
+          parallel: o.parallel,
+          serverProcess: o.serverProcess,
+        },
+        o.workDir,
+      );
+      const boundMs = Math.max(run.critical * latencyMs, o.rate > 0 ? (run.requests / o.rate) * 1000 : 0);
+      const windowMs = windowRounds(run.depths, o.concurrency) * latencyMs;
+      const floor = Math.max(boundMs, windowMs);
+      const row: CaseRow = {
+        case: name,
+        description: c.description,
+        transactions: c.builder.entries.length,
+        latencyMs,
+        wallMs: run.wallMs,
+        cpuMs: run.cpuMs,
+        requests: run.requests,
+        repeated: run.repeated.length,
+        critical: run.critical,
+        boundMs,
+        windowMs,
+        ratio: floor > 0 ? run.wallMs / floor : null,
+        ratioVsBound: boundMs > 0 ? run.wallMs / boundMs : null,
+        rows: run.rows,
+        agrees: sameCsv(run.csv, reference.csv),
+      };
+      rows.push(row);
+      o.log(
+        `  ${latencyMs} ms: wall ${row.wallMs.toFixed(0)} ms, ${row.requests} requests, critical ${row.critical}, ratio ${row.ratio?.toFixed(2) ?? 'n/a'}${row.agrees ? '' : ' OUTPUT DIFFERS'}`,
+      );
+    }
+  }
+  const engine = o.engine ? runEngineBenchChild(o.short ? 100_000 : 1_000_000) : null;
+  const startup = o.startup ? measureStartup() : null;
+  rmSync(o.workDir, { recursive: true, force: true });
+  const { log: _log, workDir: _work, ...settings } = o;
+  return {
+    generatedAt: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    },
+    settings,
+    cases: rows,
+    engine,
+    startup,
+    ok: rows.every((r) => r.agrees && r.repeated === 0),
+  };
+}
+
+function median(times: number[]): number {
+  const s = [...times].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function timeRuns(args: string[], env: NodeJS.ProcessEnv, runs = 10): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, args, { cwd: REPO, env, encoding: 'utf8' });
+    times.push(performance.now() - t);
+    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  }
+  return median(times);
+}
+
+export function measureStartup(): StartupFigures {
+  const bin = path.join(REPO, 'bin/btctrace.js');
+  const built = existsSync(path.join(REPO, 'dist/cli/main.js'));
+  const noCerts = { ...process.env };
+  delete noCerts.NODE_EXTRA_CA_CERTS;
+  return {
+    versionMs: built ? timeRuns([bin, '--version'], process.env) : null,
+    versionMsNoExtraCerts: built ? timeRuns([bin, '--version'], noCerts) : null,
+    nodeMs: timeRuns(['-e', '0'], process.env),
+  };
+}
+
+const fmt = (x: number | null, digits = 0): string => (x === null ? 'n/a' : x.toFixed(digits));
+const mega = (x: number): string => `${(x / 1e6).toFixed(2)}M`;
+
+export function formatResults(r: BenchResults): string {
+  const out: string[] = [];
+  const style = { head: [], border: [] };
+  // One line per row: no separators between body rows.
+  const chars = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+  const t = new Table({
+    head: [
+      'case',
+      'latency ms',
+      'wall ms',
+      'cpu ms',
+      'requests',
+      'repeated',
+      'critical',
+      'bound ms',
+      'window ms',
+      'ratio',
+      'vs bound',
+      'CSV',
+    ],
+    style,
+    chars,
+  });
+  for (const c of r.cases) {
+    t.push([
+      c.case,
+      c.latencyMs,
+      fmt(c.wallMs),
+      fmt(c.cpuMs),
+      c.requests,
+      c.repeated,
+      c.critical,
+      fmt(c.boundMs),
+      fmt(c.windowMs),
+      fmt(c.ratio, 2),
+      fmt(c.ratioVsBound, 2),
+      c.agrees ? 'same' : 'DIFFERS',
+    ]);
+  }
+  out.push(
+    `Explorer-bound traces (concurrency ${r.settings.concurrency}, bulk outspends, ${r.settings.rate > 0 ? `${r.settings.rate} req/s` : 'no rate limit'}, batch ${r.settings.parallel} seeds at a time)`,
+    t.toString(),
+    'bound = max(critical x latency, requests / rate); window = latency x max_d (d - 1 + ceil(requests at depth >= d / concurrency));',
+    "ratio = wall / max(bound, window); vs bound = wall / bound; cpu = the client process's CPU time during the run;",
+    'CSV = identical to a sequential run',
+  );
+  const e = r.engine;
+  if (e) {
+    const m = new Table({
+      head: ['engine', 'path', 'ms', 'tx/s', 'tainted txs', 'tainted tx/s', 'state B/tx'],
+      style,
+      chars,
+    });
+    for (const x of e.models) {
+      m.push([
+        x.model,
+        x.path,
+        fmt(x.ms),
+        mega(x.txPerSecond),
+        x.taintedTxs,
+        mega(x.taintedTxPerSecond),
+        fmt(x.stateBytesPerTx, 1),
+      ]);
+    }
+    m.push([
+      'clustering',
+      'union-find',
+      fmt(e.cluster.ms),
+      `${mega(e.cluster.inputsPerSecond)} inputs/s`,
+      '',
+      '',
+      '',
+    ]);
+    out.push(
+      '',
+      `Local engine: ${e.txCount.toLocaleString('en')} transactions (${e.inputs.toLocaleString('en')} inputs, ${e.outputs.toLocaleString('en')} outputs, ${e.addresses.toLocaleString('en')} addresses), ${e.seeds} seed outputs, generated in ${fmt(e.generateMs)} ms`,
+      m.toString(),
+      `graph ${fmt(e.graphBytesPerTx, 1)} B/tx; peak RSS ${fmt(e.peakRssBytesPerTx, 1)} B/tx (${e.memoryNote})`,
+    );
+  }
+  const s = r.startup;
+  if (s) {
+    out.push(
+      '',
+      `Start-up: btctrace --version ${fmt(s.versionMs)} ms (median of 10; ${fmt(s.versionMsNoExtraCerts)} ms without NODE_EXTRA_CA_CERTS); node -e 0 alone ${fmt(s.nodeMs)} ms`,
+    );
+  }
+  return out.join('\n');
+}
+
+function parseArgs(argv: string[]): { options: BenchOptions; json: string } {
+  const has = (f: string) => argv.includes(f);
+  const value = (f: string): string | undefined => {
+    const i = argv.indexOf(f);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const short = has('--short');
+  const list = (s: string) => s.split(',').filter((x) => x !== '');
+  const cases = list(value('--cases') ?? CASE_NAMES.join(','));
+  for (const c of cases) {
+    if (!(CASE_NAMES as readonly string[]).includes(c))
+      throw new Error(`--cases: unknown case ${c} (${CASE_NAMES.join(', ')})`);
+  }
+  const options: BenchOptions = {
+    short,
+    latencies: list(value('--latencies') ?? (short ? '0,20' : '0,20,80')).map(Number),
+    rate: Number(value('--rate') ?? 0),
+    concurrency: Number(value('--concurrency') ?? 8),
+    parallel: Number(value('--parallel') ?? 16),
+    cases: cases as CaseName[],
+    engine: !has('--no-engine'),
+    startup: !has('--no-startup'),
+    serverProcess: !has('--in-process'),
+    workDir: path.join(os.tmpdir(), `btctrace-bench-${process.pid}`),
+    log: (line) => process.stderr.write(line + '\n'),
+  };
+  return { options, json: value('--json') ?? path.join(REPO, 'test/bench/results.json') };
+}
+
+async function main(): Promise<void> {
+  const { options, json } = parseArgs(process.argv.slice(2));
+  const results = await runBench(options);
+  process.stdout.write(formatResults(results) + '\n');
+  writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
+  process.stdout.write(`\nresults written to ${json}\n`);
+  if (!results.ok) {
+    process.stderr.write(
+      'bench: FAILED: an output differs from the sequential run, or a resource was asked twice\n',
+    );
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  });
+}
