@@ -1,11 +1,2 @@
-/** mulberry32: a small seeded PRNG, so random tests replay exactly. Returns [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The project's one seeded PRNG (src/engine/prng.ts), so random tests replay exactly.
+export { mulberry32 } from '../../src/engine/prng.js';

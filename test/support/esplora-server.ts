@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { createHash } from 'node:crypto';
 import type { MemoryChain } from '../../src/sources/memory.js';
+import { mulberry32 } from '../../src/engine/prng.js';
 
 export type FaultKind = '502' | 'truncated' | 'reset' | 'hang';
 
@@ -54,17 +55,7 @@ export interface EsploraServer {
   close(): Promise<void>;
 }
 
-/** mulberry32: a tiny seeded PRNG (uniform in [0, 1)). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 function seedFor(seed: number, path: string, n: number): number {
   return createHash('sha256').update(`${seed}\0${path}\0${n}`).digest().readUInt32LE(0);

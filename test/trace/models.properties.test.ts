@@ -6,21 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { MODELS } from '../../src/trace/models/index.js';
 import { rangesProblem } from '../../src/trace/ranges.js';
 import { MODEL_NAMES, type ModelName, type Taint } from '../../src/trace/taint.js';
+import { mulberry32 } from '../../src/engine/prng.js';
 
 const COUNT = 3000;
 const ORDER_BASED: readonly ModelName[] = ['fifo', 'lifo', 'tiho'];
 
-/** mulberry32: a small seeded PRNG, so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 type Rand = () => number;
 const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 
