@@ -14,35 +14,26 @@
 // starts the requests it makes possible (test/bench measures how close this comes to the floor).
 import { outpointKey, type Outspend, type Tx } from '../model/tx.js';
 import type { Seed } from '../model/seed.js';
-import { InputError } from '../model/errors.js';
-import { NotFoundError } from '../sources/errors.js';
+import type { AddressHistory } from '../sources/source.js';
 import type { FlowRow, RowStatus, TraceResult, TxTaintSummary } from './result.js';
-import { fullTaint, type Taint, type TaintModel } from './taint.js';
-import { Tracker } from './tracker.js';
-import { SeedsFailedError } from './errors.js';
-import { describeError, sortRows, type WalkDeps, type WalkOptions } from './walk-common.js';
+import { fullTaint, type Taint } from './taint.js';
+import { WalkBase } from './walk-base.js';
+import { describeError, type WalkDeps, type WalkOptions } from './walk-common.js';
 
 interface OutState {
   taint: Taint;
   hop: number;
 }
 
-export async function traceForward(seeds: Seed[], opts: WalkOptions, deps: WalkDeps): Promise<TraceResult> {
-  const walk = new ForwardWalk(opts, deps);
-  return walk.run(seeds);
+export function traceForward(seeds: Seed[], opts: WalkOptions, deps: WalkDeps): Promise<TraceResult> {
+  return new ForwardWalk(opts, deps).run(seeds);
 }
 
-class ForwardWalk {
-  private readonly tracker = new Tracker();
-  private readonly model: TaintModel;
-  /** Every transaction body we hold (seeds' histories and S). */
-  private readonly txs = new Map<string, Tx>();
+class ForwardWalk extends WalkBase {
   /** S: transactions that spend tainted outputs, with their hop. */
   private readonly inS = new Map<string, number>();
   /** Transactions asked for but not yet in S, with the outpoints that led to them. */
   private readonly pending = new Map<string, Set<string>>();
-  private readonly seedOut = new Set<string>();
-  private readonly seedAddresses = new Set<string>();
   /** Taint and hop of every tainted output (seeds and outputs of S). */
   private readonly out = new Map<string, OutState>();
   private readonly feeTaint = new Map<string, number>();
@@ -50,98 +41,28 @@ class ForwardWalk {
   private readonly unspent = new Set<string>();
   private readonly outspends = new Map<string, Promise<void>>();
   private readonly followed = new Set<string>();
-  private readonly truncated = new Set<string>();
-  private readonly errors = new Map<string, string>();
   /** Outpoints not followed because their spender is a CoinJoin and the user stops there. */
   private readonly stoppedAt = new Map<string, string>();
-  private readonly flags = new Map<string, string[]>();
-  private readonly dirty = new Set<string>();
-  private readonly warnings: string[] = [];
-  private partial = false;
-  private draining = false;
 
-  constructor(
-    private readonly opts: WalkOptions,
-    private readonly deps: WalkDeps,
-  ) {
-    this.model = opts.model;
-  }
-
-  async run(seeds: Seed[]): Promise<TraceResult> {
-    let tipHeight: number | null = null;
-    this.tracker.track(
-      this.deps.source.getTipHeight(),
-      (h) => (tipHeight = h),
-      (e) => this.warn(`chain tip height unavailable: ${describeError(e)}`),
-    );
-    for (const s of seeds) if (s.kind === 'address') this.seedAddresses.add(s.address);
-    for (const s of seeds) this.startSeed(s);
-    await this.tracker.idle();
-    if (this.seedOut.size === 0 && this.partial) {
-      throw new SeedsFailedError(this.warnings.join('; '));
-    }
-    return this.result(seeds, tipHeight);
+  constructor(opts: WalkOptions, deps: WalkDeps) {
+    super('forward', opts, deps);
   }
 
   // ---- seeds ---------------------------------------------------------------------------
 
-  private startSeed(seed: Seed): void {
-    const { source } = this.deps;
-    if (seed.kind === 'address') {
-      this.tracker.track(
-        source.getAddressHistory(seed.address, this.opts.maxAddressTxs),
-        (h) => {
-          if (!h.complete) {
-            this.partial = true;
-            this.warn(
-              `history of seed ${seed.address} cut at ${h.txs.length} transactions (--max-address-txs); older receipts are not in this trace`,
-            );
-          }
-          for (const tx of h.txs) this.addHistoryTx(tx);
-          for (const tx of h.txs) {
-            tx.vout.forEach((o, j) => {
-              if (o.address !== seed.address) return;
-              // A complete history lists every transaction that spends from the address, the
-              // unconfirmed ones included: an output of it that none of them spends is unspent,
-              // and asking the explorer for its outspends would only confirm that.
-              const key = outpointKey(tx.txid, j);
-              if (h.complete && !this.spender.has(key)) this.unspent.add(key);
-              this.addSeedOutput(tx, j);
-            });
-          }
-          this.drain();
-        },
-        (e) => this.seedFailed(seed.input, e),
-      );
-      return;
+  protected onHistory(address: string, h: AddressHistory): void {
+    for (const tx of h.txs) this.addHistoryTx(tx);
+    for (const tx of h.txs) {
+      tx.vout.forEach((o, j) => {
+        if (o.address !== address) return;
+        // A complete history lists every transaction that spends from the address, the
+        // unconfirmed ones included: an output of it that none of them spends is unspent,
+        // and asking the explorer for its outspends would only confirm that.
+        const key = outpointKey(tx.txid, j);
+        if (h.complete && !this.spender.has(key)) this.unspent.add(key);
+        this.addSeedOutput(tx, j);
+      });
     }
-    this.tracker.track(
-      source.getTx(seed.txid),
-      (tx) => {
-        this.txs.set(tx.txid, tx);
-        if (seed.kind === 'outpoint') {
-          if (seed.vout >= tx.vout.length) {
-            throw new InputError(
-              `${seed.input}: transaction ${seed.txid} has only ${tx.vout.length} outputs`,
-            );
-          }
-          this.addSeedOutput(tx, seed.vout);
-        } else {
-          tx.vout.forEach((_, j) => this.addSeedOutput(tx, j));
-        }
-        this.drain();
-      },
-      (e) => this.seedFailed(seed.input, e),
-    );
-  }
-
-  private seedFailed(input: string, e: unknown): void {
-    if (e instanceof NotFoundError) {
-      // The explorer does not know this txid: the user's input is wrong, not the network.
-      throw new InputError(`${input}: the explorer has no such transaction (${e.message})`);
-    }
-    this.partial = true;
-    this.warn(`seed ${input} could not be read: ${describeError(e)}`);
   }
 
   /** Spenders found in a seed's history: no outspends request is needed for those outputs. */
@@ -152,7 +73,7 @@ class ForwardWalk {
     });
   }
 
-  private addSeedOutput(tx: Tx, vout: number): void {
+  protected addSeedOutput(tx: Tx, vout: number): void {
     const key = outpointKey(tx.txid, vout);
     if (this.seedOut.has(key)) return;
     const value = tx.vout[vout]!.value;
@@ -168,7 +89,7 @@ class ForwardWalk {
   private examine(key: string): void {
     const st = this.out.get(key);
     if (!st || st.taint.amount <= 0) return;
-    if (!this.seedOut.has(key) && this.stopCategory(key) !== null) return;
+    if (!this.seedOut.has(key) && this.stopCategory(this.addressOf(key)) !== null) return;
     if (st.taint.amount < this.opts.minSat) return;
     if (st.hop >= this.opts.hops) return;
     this.follow(key);
@@ -224,12 +145,7 @@ class ForwardWalk {
       waiting.add(via);
       return;
     }
-    if (this.inS.size + this.pending.size >= this.opts.maxTxs) {
-      this.truncated.add(via);
-      this.partial = true;
-      this.warn(`--max-txs ${this.opts.maxTxs} reached: the walk stopped following new transactions`);
-      return;
-    }
+    if (this.overLimit(this.inS.size + this.pending.size, via)) return;
     this.pending.set(txid, new Set([via]));
     const have = this.txs.get(txid);
     const admit = (tx: Tx) => {
@@ -275,22 +191,7 @@ class ForwardWalk {
     );
   }
 
-  /** Recomputes dirty transactions until nothing changes. */
-  private drain(): void {
-    if (this.draining) return;
-    this.draining = true;
-    try {
-      while (this.dirty.size > 0) {
-        const txid = this.dirty.values().next().value as string;
-        this.dirty.delete(txid);
-        this.compute(txid);
-      }
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  private compute(txid: string): void {
+  protected compute(txid: string): void {
     const tx = this.txs.get(txid)!;
     const inputs: (Taint | null)[] = [];
     const values: number[] = [];
@@ -304,7 +205,7 @@ class ForwardWalk {
       } else inputs.push(null);
     }
     this.inS.set(txid, hop);
-    const res = this.model.forward({ inputs: values, outputs: tx.vout.map((o) => o.value) }, inputs);
+    const res = this.opts.model.forward({ inputs: values, outputs: tx.vout.map((o) => o.value) }, inputs);
     this.feeTaint.set(txid, res.fee);
     res.outputs.forEach((t, j) => {
       const key = outpointKey(txid, j);
@@ -321,18 +222,13 @@ class ForwardWalk {
 
   // ---- results -------------------------------------------------------------------------
 
-  private stopCategory(key: string): string | null {
-    const tx = this.txs.get(key.slice(0, 64));
-    const addr = tx?.vout[Number(key.slice(65))]?.address;
-    if (!addr) return null;
-    const tag = this.deps.tags.get(addr);
-    if (!tag) return null;
-    return this.opts.stopAt.includes(tag.category) ? tag.category : null;
+  private addressOf(key: string): string | null {
+    return this.txs.get(key.slice(0, 64))?.vout[Number(key.slice(65))]?.address ?? null;
   }
 
   private status(key: string, st: OutState): RowStatus {
     if (this.seedOut.has(key)) return 'seed';
-    if (this.stopCategory(key) !== null || this.stoppedAt.has(key)) return 'stopped';
+    if (this.stopCategory(this.addressOf(key)) !== null || this.stoppedAt.has(key)) return 'stopped';
     if (st.taint.amount < this.opts.minSat) return 'below-min';
     if (this.errors.has(key)) return 'error';
     if (this.truncated.has(key)) return 'truncated';
@@ -343,9 +239,8 @@ class ForwardWalk {
     return 'error';
   }
 
-  private result(seeds: Seed[], tipHeight: number | null): TraceResult {
+  protected rows(): FlowRow[] {
     const rows: FlowRow[] = [];
-    let seedTotal = 0;
     for (const [key, st] of this.out) {
       if (st.taint.amount <= 0) continue;
       const txid = key.slice(0, 64);
@@ -354,10 +249,6 @@ class ForwardWalk {
       const o = tx.vout[vout]!;
       const tag = o.address ? this.deps.tags.get(o.address) : undefined;
       const status = this.status(key, st);
-      if (status === 'seed') seedTotal += o.value;
-      let note = this.errors.get(key) ?? this.stoppedAt.get(key) ?? null;
-      if (status === 'truncated') note = `not followed: --max-txs ${this.opts.maxTxs} reached`;
-      if (status === 'error' && note === null) note = 'spender could not be determined';
       const rowFlags = [...(this.flags.get(txid) ?? [])];
       if (status === 'seed' && !this.followed.has(key) && st.taint.amount < this.opts.minSat)
         rowFlags.push('not-followed:below-min');
@@ -376,16 +267,13 @@ class ForwardWalk {
         scriptType: o.scriptType,
         spentBy: this.spender.get(key) ?? null,
         flags: rowFlags,
-        note,
+        note: this.stoppedAt.get(key) ?? this.noteFor(key, status, 'spender could not be determined'),
       });
-      if (status === 'error') this.partial = true;
     }
-    if (this.errors.size > 0) {
-      const [key, msg] = [...this.errors].sort()[0]!;
-      this.warn(
-        `${this.errors.size} output(s) could not be followed (see the note column), e.g. ${key}: ${msg}`,
-      );
-    }
+    return rows;
+  }
+
+  protected txSummaries(): TxTaintSummary[] {
     const txs: TxTaintSummary[] = [];
     for (const [txid, hop] of this.inS) {
       const tx = this.txs.get(txid)!;
@@ -399,35 +287,7 @@ class ForwardWalk {
       });
       txs.push({ txid, hop, taintIn, taintOut, feeTainted: this.feeTaint.get(txid) ?? 0 });
     }
-    txs.sort((a, b) => a.hop - b.hop || (a.txid < b.txid ? -1 : a.txid > b.txid ? 1 : 0));
-    return {
-      direction: 'forward',
-      model: this.model.name,
-      seeds: seeds.map((s) => s.input),
-      rows: sortRows(rows),
-      txs,
-      seedTotal,
-      partial: this.partial,
-      warnings: [...this.warnings],
-      tipHeight,
-    };
-  }
-
-  private noteFlags(tx: Tx, coinjoin?: string[]): void {
-    if (this.flags.has(tx.txid)) return;
-    const cj = coinjoin ?? this.deps.classify?.(tx) ?? [];
-    const extra = this.deps.txFlags?.(tx) ?? [];
-    this.flags.set(tx.txid, [...cj.map((n) => `coinjoin:${n}`), ...extra]);
-  }
-
-  private fail(key: string, msg: string): void {
-    this.partial = true;
-    if (!this.errors.has(key)) this.errors.set(key, msg);
-  }
-
-  private warn(msg: string): void {
-    if (!this.warnings.includes(msg)) this.warnings.push(msg);
-    this.deps.onWarning?.(msg);
+    return txs;
   }
 }
 
