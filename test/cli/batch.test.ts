@@ -177,8 +177,12 @@ describe('batch against a loopback explorer: resume and interruption', () => {
     '--quiet',
   ];
 
-  /** Runs the binary; with killWhen, SIGKILLs it as soon as the condition holds (polled every 5 ms). */
-  function runChild(argv: string[], killWhen: (() => boolean) | null): Promise<number | null> {
+  /** Runs the binary; with killWhen, sends `signal` as soon as the condition holds (polled every 5 ms). */
+  function runChild(
+    argv: string[],
+    killWhen: (() => boolean) | null,
+    signal: NodeJS.Signals = 'SIGKILL',
+  ): Promise<number | null> {
     return new Promise((resolve) => {
       const child = spawn(process.execPath, [path.join(REPO, 'bin/btctrace.js'), ...argv], {
         stdio: 'ignore',
@@ -187,7 +191,7 @@ describe('batch against a loopback explorer: resume and interruption', () => {
         killWhen === null
           ? null
           : setInterval(() => {
-              if (killWhen()) child.kill('SIGKILL');
+              if (killWhen() && child.exitCode === null && !child.killed) child.kill(signal);
             }, 5);
       child.on('close', (code) => {
         if (timer) clearInterval(timer);
@@ -247,4 +251,24 @@ describe('batch against a loopback explorer: resume and interruption', () => {
     }
     expect(kills).toBeGreaterThanOrEqual(3); // the kills landed mid-batch, not after it
   }, 120_000);
+
+  it('Ctrl-C (SIGINT) stops starting seeds, keeps finished work, writes the summary, exits 130', async () => {
+    const dir = tmp('sigint');
+    const list = path.join(dir, 'list.txt');
+    writeFileSync(list, seeds.join('\n') + '\n');
+    const out = path.join(dir, 'out');
+    const code = await runChild(args(list, out), () => finishedSeeds(out) >= 3, 'SIGINT');
+    expect(code).toBe(130);
+    const summary = parseSummary(readFileSync(path.join(out, 'summary.csv'), 'utf8'));
+    expect(summary).toHaveLength(seeds.length);
+    const ok = summary.filter((r) => r.status === 'ok').length;
+    const interrupted = summary.filter((r) => r.status === 'interrupted').length;
+    expect(ok).toBeGreaterThanOrEqual(3);
+    expect(interrupted).toBeGreaterThan(0);
+    expect(ok + interrupted).toBe(seeds.length);
+    // the rerun finishes the rest and reuses the finished seeds
+    expect(await runChild(args(list, out), null)).toBe(0);
+    const after = parseSummary(readFileSync(path.join(out, 'summary.csv'), 'utf8'));
+    expect(after.every((r) => r.status === 'ok')).toBe(true);
+  });
 });
