@@ -54,7 +54,10 @@ export abstract class WalkBase {
     );
     for (const s of seeds) this.startSeed(s);
     await this.tracker.idle();
-    if (this.seedOut.size === 0 && this.partial) throw new SeedsFailedError(this.warnings.join('; '));
+    if (this.seedOut.size === 0 && this.partial) {
+      const why = this.warnings.find((w) => w.startsWith('seed ')) ?? this.warnings[0] ?? 'no answer';
+      throw new SeedsFailedError(`nothing traced: ${why}`);
+    }
     const rows = this.rows();
     if (rows.some((r) => r.status === 'error')) this.partial = true;
     if (this.errors.size > 0) {

@@ -94,3 +94,26 @@ describe('bad input', () => {
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
+
+describe('a dead explorer', () => {
+  it('ends with exit 1 and one line naming the explorer and what failed', async () => {
+    const { runTraceCommand } = await import('../../src/cli/trace.js');
+    const { createSource } = await import('../../src/sources/index.js');
+    const { exitCodeFor } = await import('../../src/cli/main.js');
+    const dead = 'http://127.0.0.1:9/api'; // discard port: connection refused
+    // the default schedule gives up after ~11 s here; the same path with a short backoff:
+    const failure = await runTraceCommand(
+      [SHOP_A],
+      { apiUrl: dead, cache: false, quiet: true },
+      captureIO(),
+      [],
+      (req) => createSource({ ...req, baseDelayMs: 1, maxDelayMs: 2, maxAttempts: 2 }),
+    ).catch((e: unknown) => e);
+    const io = captureIO();
+    expect(exitCodeFor(failure, io)).toBe(1);
+    expect(io.err).toMatch(
+      /^btctrace: nothing traced: seed bc1q\S+ could not be read: http:\/\/127\.0\.0\.1:9\/api: \/address\/\S+\/txs: gave up after 2 attempts: ECONNREFUSED/,
+    );
+    expect(io.err.trim().split('\n')).toHaveLength(1);
+  });
+});
