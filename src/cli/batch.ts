@@ -126,31 +126,6 @@ export function seedFileBase(seed: Seed): string {
   return `${base}-${createHash('sha256').update(seedKey(seed)).digest('hex').slice(0, 8)}`;
 }
 
-function countingSource(inner: ChainSource): { source: ChainSource; count: () => number } {
-  let n = 0;
-  const counted =
-    <A extends unknown[], R>(f: (...a: A) => Promise<R>, per?: (...a: A) => number) =>
-    (...a: A): Promise<R> => {
-      n += per ? per(...a) : 1;
-      return f(...a);
-    };
-  const source: ChainSource = {
-    description: inner.description,
-    getTx: counted((t: string) => inner.getTx(t)),
-    getOutspends: counted((t: string) => inner.getOutspends(t)),
-    getOutspendsMany: counted(
-      (t: string[]) => inner.getOutspendsMany(t),
-      (t) => t.length,
-    ),
-    getAddressHistory: counted((a: string, m: number) => inner.getAddressHistory(a, m)),
-    getAddressStats: counted((a: string) => inner.getAddressStats(a)),
-    getTipHeight: counted(() => inner.getTipHeight()),
-    getTxHex: counted((t: string) => inner.getTxHex(t)),
-    stats: () => inner.stats(),
-  };
-  return { source, count: () => n };
-}
-
 /** A finished seed from an earlier run: its manifest is complete and its files unchanged. */
 async function finishedRow(line: BatchLine, file: string): Promise<SummaryRow | null> {
   const manifest = file + MANIFEST_SUFFIX;
@@ -246,11 +221,10 @@ export async function runBatch(req: BatchRequest, deps: BatchDeps): Promise<Batc
             rows.push(empty(job.line, 'interrupted', 'not run: the batch was interrupted'));
             return;
           }
-          const counter = countingSource(shared!);
           try {
             const run = await executeTrace(
               { ...req.trace, seeds: [job.seed], output: job.file, quiet: true },
-              { io, argv: deps.argv, openSource: () => counter.source },
+              { io, argv: deps.argv, openSource: () => shared! },
               tags,
             );
             if (deps.signal?.aborted) {
@@ -264,7 +238,7 @@ export async function runBatch(req: BatchRequest, deps: BatchDeps): Promise<Batc
             for (const g of summary.byLabel) byLabel[g.name] = g.taintedSat;
             const counts: Record<string, number> = {
               rows: run.result.rows.length,
-              resources: counter.count(),
+              resources: run.resources,
               transactions: run.result.txs.length,
             };
             for (const [k, v] of Object.entries(byStatus)) counts[`status:${k}`] = v;
@@ -280,7 +254,7 @@ export async function runBatch(req: BatchRequest, deps: BatchDeps): Promise<Batc
               rows: run.result.rows.length,
               byStatus,
               byLabel,
-              resources: counter.count(),
+              resources: run.resources,
               resumed: false,
             });
           } catch (e) {

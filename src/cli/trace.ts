@@ -83,6 +83,8 @@ export interface TraceDeps {
 
 export interface TraceRun {
   result: TraceResult;
+  /** Resources this trace asked its source for (each at most once; shared answers count too). */
+  resources: number;
   meta: RunMeta;
   rendered: string;
   exitCode: number;
@@ -137,7 +139,7 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
   };
   const color = req.output === null && io.stdoutIsTTY && !io.env.NO_COLOR;
   const rendered = renderTrace(req.format, result, meta, { color, cluster: req.cluster });
-  return { result, meta, rendered, exitCode: result.partial ? 1 : 0 };
+  return { result, meta, rendered, resources: captured.resources, exitCode: result.partial ? 1 : 0 };
 }
 
 function effectiveOptions(req: TraceRequest): Record<string, unknown> {
