@@ -33,6 +33,7 @@ import { graphChain, memorySource } from './graph-chain.js';
 import { runCase, type RunSettings } from './run-case.js';
 import { runBench } from './run.js';
 import { startBenchServer } from './server.js';
+import { captureIO } from '../cli/helpers.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'btctrace-bench-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -131,14 +132,7 @@ describe('forward walk requests', () => {
         cache: false,
         quiet: true,
       });
-      const io = {
-        stdout: () => {},
-        stderr: () => {},
-        stderrIsTTY: false,
-        stdoutIsTTY: false,
-        env: {},
-        now: () => new Date(0),
-      };
+      const io = captureIO();
       const run = await executeTrace(req, { io, argv: [], openSource: () => source });
       const status = new Map(run.result.rows.map((r) => [`${r.txid}:${r.vout}`, r.status]));
       expect(status.get(`${kept}:0`)).toBe('seed');
@@ -174,14 +168,7 @@ describe('backward walk requests', () => {
         cache: false,
         quiet: true,
       });
-      const io = {
-        stdout: () => {},
-        stderr: () => {},
-        stderrIsTTY: false,
-        stdoutIsTTY: false,
-        env: {},
-        now: () => new Date(0),
-      };
+      const io = captureIO();
       const run = await executeTrace(req, { io, argv: [], openSource: () => source });
       const row = run.result.rows.find((r) => r.txid === t1 && r.vout === 0)!;
       expect([row.hop, row.status, row.taintedSat, row.spentBy]).toEqual([1, 'spent', 49_980_000, t2]); // haircut: all of T2's output, from its one input
