@@ -22,6 +22,7 @@ import { MANIFEST_SUFFIX, verifyManifest, writeManifest, writeManifestFile } fro
 import type { RunMeta } from '../output/meta.js';
 import { STATUS_ORDER, summarize } from '../output/summary.js';
 import { roundSat } from '../output/amount.js';
+import { guardText } from '../output/csv.js';
 import { writeOutputAtomic } from '../output/write.js';
 import { toolVersion } from '../version.js';
 import type { IO } from './io.js';
@@ -359,13 +360,13 @@ export function summaryCsv(rows: SummaryRow[]): string {
   ];
   const body = rows.map((r) => [
     r.line,
-    guard(r.seed),
+    guardText(r.seed),
     r.status,
-    guard(r.error),
+    guardText(r.error),
     r.file,
     r.rows,
     ...STATUS_COLUMNS.map((s) => roundSat(r.byStatus[s] ?? 0)),
-    guard(
+    guardText(
       Object.keys(r.byLabel)
         .sort()
         .map((k) => `${k}=${r.byLabel[k]}`)
@@ -374,11 +375,6 @@ export function summaryCsv(rows: SummaryRow[]): string {
     r.resources,
   ]);
   return stringify([header, ...body], { record_delimiter: '\n' });
-}
-
-/** Spreadsheet formula-injection guard for text cells (same rule as the trace CSV). */
-function guard(s: string): string {
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 }
 
 export async function runBatchCommand(

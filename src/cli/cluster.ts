@@ -7,6 +7,7 @@ import { checkAddress, normalizeAddress } from '../model/address.js';
 import type { ChainSource } from '../sources/source.js';
 import { EMPTY_TAGS, loadTags, type TagBook } from '../tags/tags.js';
 import { writeOutputAtomic } from '../output/write.js';
+import { guardText } from '../output/csv.js';
 import { writeManifest } from '../output/manifest.js';
 import type { RunMeta } from '../output/meta.js';
 import { toolVersion } from '../version.js';
@@ -19,8 +20,6 @@ import {
   type SourceRequest,
 } from './source-options.js';
 
-const guard = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
-
 export function clusterCsv(r: ClusterResult, tags: TagBook): string {
   const rows = r.members.map((m) => {
     const tag = tags.get(m.address);
@@ -29,8 +28,8 @@ export function clusterCsv(r: ClusterResult, tags: TagBook): string {
       m.address,
       m.linkedByTxid ?? '',
       m.hop,
-      guard(tag?.label ?? ''),
-      guard(tag?.category ?? ''),
+      guardText(tag?.label ?? ''),
+      guardText(tag?.category ?? ''),
     ];
   });
   return stringify([['cluster_id', 'address', 'linked_by_txid', 'hop', 'label', 'category'], ...rows], {
