@@ -135,13 +135,13 @@ export async function runAddressCommand(
   const address = normalizeAddress(input.trim());
   const format = parseChoice('--format', optString(opts, 'format', 'table'), ['table', 'json'] as const);
   const maxTxs = parseIntOption('--max-address-txs', optString(opts, 'maxAddressTxs', '1000'), 1);
-  const handle = openSource ? null : await openSourceHandle(req, io);
+  const handle = await openSourceHandle(req, io, openSource);
   try {
-    const source = openSource ? openSource(req) : handle!.source;
+    const source = handle.source;
     const report = await addressReport(address, type, source, maxTxs, describeSourceRequest(req));
     io.stdout(renderAddress(report, format));
     return 0;
   } finally {
-    handle?.close();
+    handle.close();
   }
 }

@@ -206,9 +206,9 @@ export async function runBatch(req: BatchRequest, deps: BatchDeps): Promise<Batc
 
   const tags = req.trace.tagsFile ? loadTags(req.trace.tagsFile, req.trace.source.network) : EMPTY_TAGS;
   // One explorer client for the whole batch: shared memo, cache and rate limit.
-  const handle = jobs.length > 0 && !deps.openSource ? await openSourceHandle(req.trace.source, io) : null;
-  const shared =
-    jobs.length === 0 ? null : deps.openSource ? deps.openSource(req.trace.source) : handle!.source;
+  // nothing to trace (all finished): open no explorer client, so a rerun makes no request
+  const handle = jobs.length > 0 ? await openSourceHandle(req.trace.source, io, deps.openSource) : null;
+  const shared = handle?.source ?? null;
   try {
     const limit = pLimit(req.parallel);
     if (jobs.length > 0 && !req.trace.quiet)

@@ -125,9 +125,9 @@ export async function runClusterCommand(
   const output = typeof opts.output === 'string' ? checkWritableFile('--output', opts.output) : null;
   const tags = typeof opts.tags === 'string' ? loadTags(opts.tags, req.network) : EMPTY_TAGS;
   const startedAt = io.now();
-  const handle = openSource ? null : await openSourceHandle(req, io);
+  const handle = await openSourceHandle(req, io, openSource);
   try {
-    const source = openSource ? openSource(req) : handle!.source;
+    const source = handle.source;
     const result = await expandCluster(source, seeds, limits);
     const meta: RunMeta = {
       tool: 'btctrace',
@@ -165,7 +165,7 @@ export async function runClusterCommand(
         counts: {
           members: result.counts.members,
           clusters: result.clusters.length,
-          ...(handle?.counts() ?? {}),
+          ...handle.counts(),
         },
       });
     } else io.stdout(text);
@@ -173,6 +173,6 @@ export async function runClusterCommand(
       io.stderr(`btctrace: INCOMPLETE CLUSTER: ${result.incomplete.map((i) => i.message).join('; ')}\n`);
     return result.complete ? 0 : 1;
   } finally {
-    handle?.close();
+    handle.close();
   }
 }

@@ -69,7 +69,13 @@ export interface SourceHandle {
  * The explorer client a command uses: createSource() plus the persistent cache and, with
  * --verify-txids, raw-transaction verification. Heavy modules load only when asked for.
  */
-export async function openSourceHandle(req: SourceRequest, io: IO): Promise<SourceHandle> {
+export async function openSourceHandle(
+  req: SourceRequest,
+  io: IO,
+  /** A source injected by a test or a caller: used as it is, with nothing to count or close. */
+  injected?: (req: SourceRequest) => ChainSource,
+): Promise<SourceHandle> {
+  if (injected) return { source: injected(req), counts: () => ({}), close: () => {} };
   const { createSource } = await import('../sources/index.js');
   let opened: RunCache | null = null;
   if (req.cacheDir !== null) {

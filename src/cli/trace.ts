@@ -177,16 +177,16 @@ export async function runTraceCommand(
 ): Promise<number> {
   const req = traceRequest(seedArgs, opts);
   if (req.seeds.length === 0) throw new InputError('no seeds given');
-  const handle = openSource ? null : await openSourceHandle(req.source, io);
+  const handle = await openSourceHandle(req.source, io, openSource);
   try {
-    const source = openSource ? openSource(req.source) : handle!.source;
+    const source = handle.source;
     const run = await executeTrace(req, { io, argv, openSource: () => source });
     if (req.output) {
       await writeOutputAtomic(req.output, run.rendered);
       const counts: Record<string, number> = {
         rows: run.result.rows.length,
         transactions: run.result.txs.length,
-        ...(handle?.counts() ?? {}),
+        ...handle.counts(),
       };
       const manifest = await writeManifest(req.output, { meta: run.meta, counts });
       if (!req.quiet)
@@ -201,6 +201,6 @@ export async function runTraceCommand(
     }
     return run.exitCode;
   } finally {
-    handle?.close();
+    handle.close();
   }
 }

@@ -215,13 +215,13 @@ export async function runTxCommand(
       ? parseChangeHeuristicNames(opts.changeHeuristics)
       : CHANGE_HEURISTICS.map((h) => h.name).filter((n) => n !== 'fresh-address'); // fresh-address costs a history per output
   const tags = typeof opts.tags === 'string' ? loadTags(opts.tags, req.network) : EMPTY_TAGS;
-  const handle = openSource ? null : await openSourceHandle(req, io);
+  const handle = await openSourceHandle(req, io, openSource);
   try {
-    const source = openSource ? openSource(req) : handle!.source;
+    const source = handle.source;
     const report = await txReport(source, txid, heuristics, describeSourceRequest(req));
     io.stdout(renderTxReport(report, tags, format, io.stdoutIsTTY && !io.env.NO_COLOR));
     return 0;
   } finally {
-    handle?.close();
+    handle.close();
   }
 }
