@@ -75,12 +75,6 @@ export function outpointKey(txid: string, vout: number): OutpointKey {
   return `${txid}:${vout}`;
 }
 
-export const COINBASE_TXID = '0'.repeat(64);
-
-export function isCoinbase(tx: Tx): boolean {
-  return tx.vin.length === 1 && tx.vin[0]!.coinbase;
-}
-
 /** Sum of input values (0 for coinbase). */
 export function inputSum(tx: Tx): number {
   let s = 0;

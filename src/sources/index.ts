@@ -76,7 +76,7 @@ export function createSource(options: CreateSourceOptions = {}): ChainSource {
   return memoized(new EsploraSource(transport, { bulkOutspends: policy.bulkOutspends }));
 }
 
-export type { AddressHistory, AddressPage, ChainSource, SourceStats } from './source.js';
+export type { AddressHistory, ChainSource, SourceStats } from './source.js';
 export type { Transport, TransportResponse, TransportStats } from './transport.js';
 export {
   BadRequestError,

@@ -1,10 +1,5 @@
 import type { AddressStats, Outspend, Tx } from '../model/tx.js';
 
-/** One page of an address history, newest first (Esplora order). */
-export interface AddressPage {
-  txs: Tx[];
-}
-
 export interface AddressHistory {
   /** Newest first; unconfirmed transactions before confirmed ones; no duplicates. */
   txs: Tx[];

@@ -36,5 +36,3 @@ export function describeError(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }
-
-export { compareRows, sortRows } from './order.js';
