@@ -100,6 +100,14 @@ export async function openSourceHandle(
       verified = verifiedSource(source, { network: req.network });
       source = verified;
     }
+    // The free checks run on every answer, whatever the options (src/sources/checks.ts).
+    const { checkedSource } = await import('../sources/checks.js');
+    const raw = verified;
+    const checked = checkedSource(source, {
+      network: req.network,
+      ...(raw && { rawHex: () => raw.verification().rawTxs }),
+    });
+    source = checked;
     return {
       source,
       counts() {
@@ -109,6 +117,7 @@ export async function openSourceHandle(
         };
         if (cache) add('cache_', cache.counts());
         if (verified) add('verified_', verified.verification());
+        add('checks_', checked.checks());
         return out;
       },
       close: () => cache?.close(),

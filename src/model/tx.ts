@@ -1,7 +1,8 @@
 // Normalized chain data. Every ChainSource answers in these shapes, so nothing above
 // src/sources/ knows which explorer answered. Amounts are integer satoshis held in
-// JavaScript numbers: the whole money supply (2.1e15 sat) is below 2^53, and every
-// source checks Number.isSafeInteger on what it is given.
+// JavaScript numbers: the whole money supply (2.1e15 sat) is below 2^53, every value is
+// checked to lie in 0..2.1e15 at parse, and so is each transaction's input sum and output sum
+// (src/sources/parse.ts). Sums of one transaction's values are therefore exact in a Number.
 
 /** Where a transaction sits in the chain; unconfirmed transactions have nulls. */
 export interface BlockStatus {
@@ -31,6 +32,11 @@ export interface TxIn {
   /** The spent output, joined by the explorer; null for coinbase inputs. */
   prevout: TxOut | null;
   sequence: number;
+  /**
+   * The input's scriptSig hex ("" for native segwit), part of what the txid commits to. Every
+   * explorer answer carries it (src/sources/parse.ts); synthetic test chains may leave it out.
+   */
+  scriptsig?: string;
 }
 
 export interface Tx {

@@ -22,6 +22,8 @@ export interface RunMeta {
   warnings: string[];
   /** HTTP requests made, when the source counts them. */
   requests?: number;
+  /** The data checks that ran and how many items each covered (src/sources/checks.ts). */
+  checks?: Record<string, number>;
 }
 
 /** camelCase -> snake_case ("minSat" -> "min_sat", "apiURL" -> "api_url"); other keys unchanged. */
@@ -95,5 +97,6 @@ export function metaJson(meta: RunMeta, trace?: TraceFlags): Record<string, unkn
     warnings,
   };
   if (meta.requests !== undefined) out.requests = meta.requests;
+  if (meta.checks !== undefined) out.checks = { ...meta.checks };
   return out;
 }

@@ -150,7 +150,16 @@ function parseTxIn(v: unknown, resource: string, field: string): TxIn {
     coinbase,
     prevout,
     sequence: int(i.sequence, resource, `${field}.sequence`, 0, UINT32_MAX),
+    scriptsig: hex(i.scriptsig, resource, `${field}.scriptsig`),
   };
+}
+
+function overSupply(resource: string, field: string, id: unknown, what: string, k: number): never {
+  throw new IntegrityError(
+    `${resource}: ${typeof id === 'string' && HEX64.test(id) ? id : field}: ${what} 0..${k} sum past the money supply ` +
+      `(${MAX_MONEY} sat): the explorer's values cannot be real`,
+    resource,
+  );
 }
 
 /** Parses one Esplora transaction (`GET /tx/:txid`, or one element of an address page). */
@@ -166,6 +175,10 @@ export function parseTx(json: unknown, resource: string, field = 'tx'): Tx {
     const input = parseTxIn(vinJson[k], resource, `${field}.vin[${k}]`);
     vin[k] = input;
     if (input.prevout) inSum += input.prevout.value;
+    // Each value is <= MAX_MONEY and the running sum is kept <= MAX_MONEY, so no partial sum
+    // passes 2 * 2.1e15 < 2^53: Number arithmetic stays exact (no bigint needed), and a
+    // transaction moving more than the money supply is refused as the data error it is.
+    if (inSum > MAX_MONEY) overSupply(resource, field, t.txid, 'inputs', k);
   }
   const vout = new Array<TxOut>(voutJson.length);
   let outSum = 0;
@@ -173,6 +186,7 @@ export function parseTx(json: unknown, resource: string, field = 'tx'): Tx {
     const output = parseTxOut(voutJson[k], resource, `${field}.vout[${k}]`);
     vout[k] = output;
     outSum += output.value;
+    if (outSum > MAX_MONEY) overSupply(resource, field, t.txid, 'outputs', k);
   }
   const tx: Tx = {
     txid: txid(t.txid, resource, `${field}.txid`),

@@ -157,7 +157,7 @@ export function scriptAddress(script: string, network: NetworkName = 'mainnet'):
 }
 
 /** The address and script type the explorer gave for a script must be the script's own. */
-function checkDerived(txid: string, field: string, out: TxOut, network: NetworkName): void {
+export function checkDerived(txid: string, field: string, out: TxOut, network: NetworkName): void {
   const want = scriptAddress(out.script, network);
   const got =
     out.address === null ? null : /^(bc|tb)1/i.test(out.address) ? out.address.toLowerCase() : out.address;

@@ -38,6 +38,8 @@ class ForwardWalk extends WalkBase {
   private readonly out = new Map<string, OutState>();
   private readonly feeTaint = new Map<string, number>();
   private readonly spender = new Map<string, string>();
+  /** Outpoints whose spender is known from the spender's own inputs (not only from outspends). */
+  private readonly proven = new Set<string>();
   private readonly unspent = new Set<string>();
   private readonly outspends = new Map<string, Promise<void>>();
   private readonly followed = new Set<string>();
@@ -68,9 +70,26 @@ class ForwardWalk extends WalkBase {
   /** Spenders found in a seed's history: no outspends request is needed for those outputs. */
   private addHistoryTx(tx: Tx): void {
     if (!this.txs.has(tx.txid)) this.txs.set(tx.txid, tx);
-    tx.vin.forEach((i) => {
-      if (!i.coinbase) this.spender.set(outpointKey(i.txid, i.vout), tx.txid);
-    });
+    tx.vin.forEach((i) => this.proveSpender(i.coinbase ? null : outpointKey(i.txid, i.vout), tx.txid));
+  }
+
+  private proveSpender(key: string | null, txid: string): void {
+    if (key === null) return;
+    this.spender.set(key, txid);
+    this.proven.add(key);
+  }
+
+  /**
+   * An outspends entry is believed only once its spender's own inputs spend the output; one
+   * that names a transaction not spending it is an error on that output, never a quiet dead end.
+   */
+  private spends(tx: Tx, via: string): boolean {
+    if (tx.vin.some((i) => !i.coinbase && outpointKey(i.txid, i.vout) === via)) return true;
+    this.fail(
+      via,
+      `the explorer's outspends say ${tx.txid} spends ${via}, but no input of ${tx.txid} spends it`,
+    );
+    return false;
   }
 
   protected addSeedOutput(tx: Tx, vout: number): void {
@@ -130,6 +149,8 @@ class ForwardWalk extends WalkBase {
     }
     os.forEach((o, j) => {
       const k = outpointKey(txid, j);
+      // A spender proven by its own inputs is not overridden by an outspends entry.
+      if (this.proven.has(k)) return;
       if (o.spent && o.txid) this.spender.set(k, o.txid);
       else if (!o.spent) this.unspent.add(k);
     });
@@ -137,7 +158,7 @@ class ForwardWalk extends WalkBase {
 
   private reachSpender(txid: string, via: string): void {
     if (this.inS.has(txid)) {
-      this.dirty.add(txid);
+      if (this.spends(this.txs.get(txid)!, via)) this.dirty.add(txid);
       return;
     }
     const waiting = this.pending.get(txid);
@@ -149,9 +170,10 @@ class ForwardWalk extends WalkBase {
     this.pending.set(txid, new Set([via]));
     const have = this.txs.get(txid);
     const admit = (tx: Tx) => {
-      const vias = this.pending.get(txid)!;
+      const vias = new Set([...this.pending.get(txid)!].filter((v) => this.spends(tx, v)));
       this.pending.delete(txid);
       this.txs.set(tx.txid, tx);
+      if (vias.size === 0) return; // it spends none of the outputs that led here
       const cj = this.deps.classify?.(tx) ?? [];
       if (cj.length > 0 && this.opts.stopAt.includes('coinjoin')) {
         for (const v of vias) this.stoppedAt.set(v, `spent in CoinJoin ${txid} (${cj.join(', ')})`);
@@ -159,9 +181,7 @@ class ForwardWalk extends WalkBase {
       }
       this.inS.set(txid, Number.POSITIVE_INFINITY);
       this.noteFlags(tx, cj);
-      tx.vin.forEach((i) => {
-        if (!i.coinbase) this.spender.set(outpointKey(i.txid, i.vout), txid);
-      });
+      tx.vin.forEach((i) => this.proveSpender(i.coinbase ? null : outpointKey(i.txid, i.vout), txid));
       this.dirty.add(txid);
       this.deps.onProgress?.({ txs: this.inS.size });
     };

@@ -98,9 +98,12 @@ describe('--verify-txids against a lying explorer', () => {
   });
   afterAll(() => server.close());
 
-  it('without verification the forged answer is taken; with it the run fails naming the txid', async () => {
+  it('the default txid check already refuses the forged answer; --verify-txids too', async () => {
+    // The JSON no longer hashes to its txid: caught by the free check, no raw hex needed.
     const plain = await run(['tx', victim, '--api-url', server.url, '--format', 'json']);
-    expect(plain.code).toBe(0);
+    expect(plain.code).toBe(1);
+    expect(plain.err).toContain(`transaction ${victim}: its fields hash to`);
+    expect(plain.err.trim().split('\n')).toHaveLength(1);
     const checked = await run(['tx', victim, '--api-url', server.url, '--verify-txids']);
     expect(checked.code).toBe(1);
     expect(checked.err).toContain(`transaction ${victim}`);
