@@ -5,7 +5,7 @@
 import { InputError } from '../model/errors.js';
 import type { Seed } from '../model/seed.js';
 import type { Tx } from '../model/tx.js';
-import { NotFoundError } from '../sources/errors.js';
+import { IntegrityError, NotFoundError } from '../sources/errors.js';
 import type { AddressHistory } from '../sources/source.js';
 import { SeedsFailedError } from './errors.js';
 import { sortRows, sortTxs } from './order.js';
@@ -60,6 +60,15 @@ export abstract class WalkBase {
     }
     const rows = this.rows();
     if (rows.some((r) => r.status === 'error')) this.partial = true;
+    const seedTotal = rows.reduce((s, r) => s + (r.status === 'seed' ? r.valueSat : 0), 0);
+    // Each value is at most 2.1e15 and each transaction's sums too (src/sources/parse.ts); a total
+    // over many transactions could still pass 2^53 only with invented values: refuse, never round.
+    if (!Number.isSafeInteger(seedTotal)) {
+      throw new IntegrityError(
+        `the seed outputs total more than ${Number.MAX_SAFE_INTEGER} sat: the explorer's values cannot be real`,
+        'seeds',
+      );
+    }
     if (this.errors.size > 0) {
       const [key, msg] = [...this.errors].sort()[0]!;
       this.warn(
@@ -72,7 +81,7 @@ export abstract class WalkBase {
       seeds: seeds.map((s) => s.input),
       rows: sortRows(rows),
       txs: sortTxs(this.txSummaries()),
-      seedTotal: rows.reduce((s, r) => s + (r.status === 'seed' ? r.valueSat : 0), 0),
+      seedTotal,
       partial: this.partial,
       warnings: [...this.warnings],
       tipHeight,
