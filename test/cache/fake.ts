@@ -35,6 +35,7 @@ export function txBody(name: string, confirmed = true): string {
         txid: hex64(`parent ${name}`),
         vout: 0,
         prevout: { scriptpubkey: '0014' + '11'.repeat(20), scriptpubkey_type: 'v0_p2wpkh', value: 31_000 },
+        scriptsig: '',
         is_coinbase: false,
         sequence: 4294967293,
       },
