@@ -102,11 +102,7 @@ export async function openSourceHandle(
     }
     // The free checks run on every answer, whatever the options (src/sources/checks.ts).
     const { checkedSource } = await import('../sources/checks.js');
-    const raw = verified;
-    const checked = checkedSource(source, {
-      network: req.network,
-      ...(raw && { rawHex: () => raw.verification().rawTxs }),
-    });
+    const checked = checkedSource(source, { network: req.network, rawHex: verified !== null });
     source = checked;
     return {
       source,

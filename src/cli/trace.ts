@@ -25,7 +25,7 @@ import {
 import { Progress } from './progress.js';
 import { addChangeFlags, addClusters } from './annotate.js';
 import { capturing } from '../sources/capture.js';
-import { checksOf } from '../sources/checks.js';
+import { CheckedSource } from '../sources/checks.js';
 import { parseChangeHeuristicNames } from '../cluster/change/index.js';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
@@ -97,7 +97,9 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
   const startedAt = io.now();
   const book = tags ?? (req.tagsFile ? loadTags(req.tagsFile, req.source.network) : EMPTY_TAGS);
   const opened = (deps.openSource ?? ((r: SourceRequest) => createSource(r)))(req.source);
-  const { source, captured } = capturing(opened);
+  // This run's own check counts for its metadata (an injected test source has none).
+  const checked = opened instanceof CheckedSource ? opened.forRun() : null;
+  const { source, captured } = capturing(checked ?? opened);
   const model = getModel(req.model);
   const progress = new Progress(io, req.quiet);
   const result = await trace(
@@ -137,8 +139,7 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
     warnings: result.warnings,
     requests: source.stats().requests,
   };
-  const checks = checksOf(opened);
-  if (checks) meta.checks = checks;
+  if (checked) meta.checks = checked.checks();
   const color = req.output === null && io.stdoutIsTTY && !io.env.NO_COLOR;
   const rendered = renderTrace(req.format, result, meta, { color, cluster: req.cluster });
   return { result, meta, rendered, resources: captured.resources, exitCode: result.partial ? 1 : 0 };

@@ -145,14 +145,16 @@ interface OutspendClaim {
 
 export interface CheckOptions {
   network: NetworkName;
-  /** Raw transactions hashed by --verify-txids, when that wrapper sits below this one. */
-  rawHex?: () => number;
+  /** --verify-txids runs below: every transaction that reaches this wrapper was checked against its raw hex. */
+  rawHex?: boolean;
 }
 
 export class CheckedSource implements ChainSource {
   readonly description: string;
   private readonly network: NetworkName;
-  private readonly rawHex: (() => number) | undefined;
+  private readonly rawHex: boolean;
+  /** What was counted already, so each transaction, input and outspends entry counts once. */
+  private readonly counted = new Set<string>();
   /** Answers already checked: the memo hands out the same object again. */
   private readonly checked = new WeakSet<Tx>();
   /** Outputs of every transaction read, by txid. */
@@ -177,12 +179,27 @@ export class CheckedSource implements ChainSource {
   ) {
     this.description = source.description;
     this.network = options.network;
-    this.rawHex = options.rawHex;
+    this.rawHex = options.rawHex ?? false;
   }
 
   /** What each check covered so far, plus raw_hex when --verify-txids runs below. */
   checks(): Record<string, number> {
-    return { ...this.counts, ...(this.rawHex && { raw_hex: this.rawHex() }) };
+    return { ...this.counts, ...(this.rawHex && { raw_hex: this.counts.txid_hash }) };
+  }
+
+  /**
+   * A wrapper over this one that counts one run's answers only (a batch shares one source among
+   * seeds run at once: the shared counts would depend on their timing, a run's own do not).
+   */
+  forRun(): CheckedSource {
+    return new CheckedSource(this, { network: this.network, rawHex: this.rawHex });
+  }
+
+  private count(name: keyof CheckCounts, key: string): void {
+    const k = `${name} ${key}`;
+    if (this.counted.has(k)) return;
+    this.counted.add(k);
+    this.counts[name]++;
   }
 
   stats(): SourceStats {
@@ -209,7 +226,7 @@ export class CheckedSource implements ChainSource {
         );
       }
     }
-    this.counts.history_involves += history.txs.length;
+    for (const tx of history.txs) this.count('history_involves', `${address} ${tx.txid}`);
     return history;
   }
 
@@ -251,7 +268,7 @@ export class CheckedSource implements ChainSource {
       if (parent) {
         const e = prevoutDisagreement(claim, i.txid, parent);
         if (e) errors.push(e);
-        else this.counts.prevout_parent++;
+        else this.count('prevout_parent', `${id}:${k}`);
         return;
       }
       let waiting = this.prevoutClaims.get(i.txid);
@@ -264,7 +281,7 @@ export class CheckedSource implements ChainSource {
       const e = prevoutDisagreement(c, id, tx.vout);
       if (e) errors.push(e);
       else {
-        this.counts.prevout_parent++;
+        this.count('prevout_parent', key);
         waiting!.delete(key);
       }
     }
@@ -276,10 +293,10 @@ export class CheckedSource implements ChainSource {
     const claims = this.outspendClaims.get(id);
     this.outspendClaims.delete(id);
     for (const c of claims?.values() ?? [])
-      if (spends[c.vin] === `${c.parent}:${c.vout}`) this.counts.outspend_spender++;
+      if (spends[c.vin] === `${c.parent}:${c.vout}`) this.count('outspend_spender', `${c.parent}:${c.vout}`);
     this.checked.add(tx);
-    this.counts.txid_hash++;
-    this.counts.address_script++;
+    this.count('txid_hash', id);
+    this.count('address_script', id);
   }
 
   private noteOutspends(parent: string, list: Outspend[]): void {
@@ -287,7 +304,7 @@ export class CheckedSource implements ChainSource {
       if (!o.spent || o.txid === null || o.vin === null) return;
       const spends = this.ins.get(o.txid);
       if (spends) {
-        if (spends[o.vin] === `${parent}:${vout}`) this.counts.outspend_spender++;
+        if (spends[o.vin] === `${parent}:${vout}`) this.count('outspend_spender', `${parent}:${vout}`);
         return;
       }
       let waiting = this.outspendClaims.get(o.txid);
@@ -320,9 +337,4 @@ function prevoutDisagreement(c: PrevoutClaim, parentTxid: string, outs: TxOut[])
 /** Wraps a source so that every answer passes the checks above. */
 export function checkedSource(source: ChainSource, options: CheckOptions): CheckedSource {
   return new CheckedSource(source, options);
-}
-
-/** The checks a source ran, when it is a checked one (injected test sources are not). */
-export function checksOf(source: ChainSource): Record<string, number> | undefined {
-  return source instanceof CheckedSource ? source.checks() : undefined;
 }
