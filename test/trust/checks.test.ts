@@ -17,6 +17,7 @@ import {
   PEEL1,
   PEEL2,
   rowsOf,
+  run,
   tamperTx,
   type Tamper,
 } from './hostile.js';
@@ -163,5 +164,36 @@ describe('a lying explorer', () => {
       `transaction ${PEEL1}: listed in the history of ${SHOP_A}, but no output or input`,
     );
     expect(bad.err.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('a lying explorer, backward', () => {
+  it('a false prevout is caught when the parent is read after the child: error row on that input', async () => {
+    server = await hostileServer(
+      tamperTx(PEEL1, (tx) => {
+        tx.vin[0]!.prevout!.value += 1_000_000;
+        tx.fee += 1_000_000;
+      }),
+    );
+    const r = await run([
+      'trace',
+      EXCHANGE_X,
+      '--direction',
+      'backward',
+      '--hops',
+      '2',
+      '--format',
+      'json',
+      '--api-url',
+      server.url,
+    ]);
+    expect(r.code).toBe(1);
+    const rows = rowsOf(r);
+    const bad = row(rows, CONSOLIDATION, 0)!;
+    expect(bad.status).toBe('error');
+    expect(bad.note).toContain(
+      `transaction ${PEEL1}: vin[0].prevout (output 0 of ${CONSOLIDATION}): the explorer joined 193394990 sat, the parent's output is 192394990 sat`,
+    );
+    expect((JSON.parse(r.out) as { meta: { partial: boolean } }).meta.partial).toBe(true);
   });
 });
