@@ -215,7 +215,12 @@ export function parseTx(json: unknown, resource: string, field = 'tx'): Tx {
 export function parseTxList(json: unknown, resource: string): Tx[] {
   const list = arr(json, resource, 'txs');
   const txs = new Array<Tx>(list.length);
-  for (let k = 0; k < list.length; k++) txs[k] = parseTx(list[k], resource, `txs[${k}]`);
+  for (let k = 0; k < list.length; k++) {
+    // A history page's resource does not name the transaction: the field does, when it can.
+    const id = (list[k] as Obj | null)?.txid;
+    const field = typeof id === 'string' && HEX64.test(id) ? `txs[${k}] (${id})` : `txs[${k}]`;
+    txs[k] = parseTx(list[k], resource, field);
+  }
   return txs;
 }
 

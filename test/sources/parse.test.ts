@@ -14,7 +14,7 @@ import {
   parseTxList,
 } from '../../src/sources/parse.js';
 import cases from './fixtures/parse-invalid.json' with { type: 'json' };
-import { ESPLORA, fakeTx, hasRealdata, hex64, readReal, type Recorded } from './helpers.js';
+import { ESPLORA, fakeTx, hasRealdata, hex64, readReal, txidOf, type Recorded } from './helpers.js';
 
 function setPath(root: Record<string, unknown>, path: (string | number)[], value: unknown): void {
   let o = root as Record<string | number, unknown>;
@@ -89,9 +89,15 @@ describe('parseTx on synthetic data', () => {
     );
   });
 
-  it('names the list index in a tx list', () => {
+  it('names the list index and the txid in a tx list', () => {
     const list = [fakeTx('e'), fakeTx('f')];
     setPath(list[1]!, ['vout', 0, 'value'], -3);
+    expectMalformed(
+      () => parseTxList(list, '/address/A/txs'),
+      `/address/A/txs: txs[1] (${txidOf('f')}).vout[0].value`,
+    );
+    // Without a usable txid, the index alone.
+    setPath(list[1]!, ['txid'], 'nope');
     expectMalformed(() => parseTxList(list, '/address/A/txs'), '/address/A/txs: txs[1].vout[0].value');
   });
 });
