@@ -197,3 +197,37 @@ describe('a lying explorer, backward', () => {
     expect((JSON.parse(r.out) as { meta: { partial: boolean } }).meta.partial).toBe(true);
   });
 });
+
+describe('the manifest', () => {
+  it('counts each check for an offline run written with -o', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { DEMO_DIR, DEMO_TAGS } = await import('../cli/helpers.js');
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'btctrace-checks-')), 'case.csv');
+    const r = await run([
+      'trace',
+      SHOP_A,
+      '--tags',
+      DEMO_TAGS,
+      '--hops',
+      '10',
+      '--offline',
+      DEMO_DIR,
+      '-o',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8')) as {
+      counts: Record<string, number>;
+    };
+    expect(manifest.counts).toMatchObject({
+      checks_txid_hash: 15,
+      checks_address_script: 15,
+      checks_prevout_parent: 12,
+      checks_outspend_spender: 8,
+      checks_history_involves: 7,
+    });
+    expect(manifest.counts.checks_raw_hex).toBeUndefined();
+  });
+});

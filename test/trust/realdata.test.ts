@@ -38,6 +38,6 @@ describe.skipIf(!hasRealdata || !existsSync(ESPLORA))('free checks on recorded r
         checked++;
       }
     }
-    expect(checked).toBeGreaterThan(50);
+    expect(checked).toBe(79);
   });
 });
