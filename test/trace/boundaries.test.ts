@@ -134,3 +134,26 @@ describe('hops', () => {
     expect(r.rows.find((x) => x.txid === txidOf('m'))).toMatchObject({ hop: 2, status: 'unspent' });
   });
 });
+
+describe('the seed total stays exact', () => {
+  function twoSeeds(a: number, b: number): FakeChain {
+    const c = new FakeChain();
+    c.add('cb1', ['coinbase'], [{ address: SHOP, value: a }]);
+    c.add('cb2', ['coinbase'], [{ address: SHOP, value: b }]);
+    return c;
+  }
+
+  it('a total of exactly 2^53 - 1 sat is kept; one sat more is refused, never rounded', async () => {
+    const ok = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts(0), {
+      source: twoSeeds(4_503_599_627_370_495, 4_503_599_627_370_496),
+      tags: new Map(),
+    });
+    expect(ok.seedTotal).toBe(Number.MAX_SAFE_INTEGER);
+    await expect(
+      trace('forward', parseSeeds([SHOP], 'mainnet'), opts(0), {
+        source: twoSeeds(4_503_599_627_370_496, 4_503_599_627_370_496),
+        tags: new Map(),
+      }),
+    ).rejects.toThrow(/the seed outputs total more than 9007199254740991 sat/);
+  });
+});
