@@ -54,15 +54,17 @@ describe('parse: sums bounded by the money supply', () => {
   });
 });
 
-describe('a hostile explorer whose 11 inputs sum past 2^53', () => {
+describe('a hostile explorer whose 11 inputs and 5 outputs sum past 2^53 (the fee balancing)', () => {
   let server: EsploraServer;
   beforeAll(async () => {
-    // 11 × 900,000,000,000,000 sat = 9.9e15 > 2^53: each value alone is valid.
+    // 11 × 910,000,000,000,000 = 10,010,000,000,000,000 sat in, 5 × 2,000,000,000,000,000 out,
+    // fee 10,000,000,000,000: every value alone is valid and the fee balances.
     server = await hostileServer(
       tamperTx(CONSOLIDATION, (tx) => {
-        for (const i of tx.vin) i.prevout!.value = 900_000_000_000_000;
-        tx.vout[0]!.value = MAX_MONEY;
-        tx.fee = 11 * 900_000_000_000_000 - MAX_MONEY;
+        for (const i of tx.vin) i.prevout!.value = 910_000_000_000_000;
+        const out = tx.vout[0]!;
+        tx.vout = Array.from({ length: 5 }, () => ({ ...out, value: 2_000_000_000_000_000 }));
+        tx.fee = 10_000_000_000_000;
       }),
     );
   });
