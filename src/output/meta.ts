@@ -22,6 +22,8 @@ export interface RunMeta {
   warnings: string[];
   /** HTTP requests made, when the source counts them. */
   requests?: number;
+  /** With --fiat: the currency, price source and every price used (src/prices fiatMeta). */
+  fiat?: Record<string, unknown>;
 }
 
 /** camelCase -> snake_case ("minSat" -> "min_sat", "apiURL" -> "api_url"); other keys unchanged. */
@@ -95,5 +97,6 @@ export function metaJson(meta: RunMeta, trace?: TraceFlags): Record<string, unkn
     warnings,
   };
   if (meta.requests !== undefined) out.requests = meta.requests;
+  if (meta.fiat !== undefined) out.fiat = jsonSafe(meta.fiat);
   return out;
 }
