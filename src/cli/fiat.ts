@@ -17,7 +17,7 @@ export interface FiatRequest {
 
 /** Null without --fiat; --prices/--fx without --fiat are refused (they would do nothing). */
 export function fiatRequest(opts: Record<string, unknown>): FiatRequest | null {
-  const str = (k: string) => (typeof opts[k] === 'string' ? (opts[k]) : null);
+  const str = (k: string) => (typeof opts[k] === 'string' ? opts[k] : null);
   const fiat = str('fiat');
   if (fiat === null) {
     for (const flag of ['prices', 'fx'] as const) {

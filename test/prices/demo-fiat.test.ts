@@ -2,7 +2,7 @@
 // (Python's decimal module, half up, and again here in plain bigint arithmetic per row); the
 // explorer's price history served by nock gives the same fiat columns as a prices file holding
 // the same prices; without --fiat the CSV has exactly the columns it had before.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
@@ -174,7 +174,7 @@ describe('trace --fiat over the demo case', () => {
 
   it('a day the prices file lacks is bad input naming the day (exit 2), and nothing is printed', async () => {
     const only25 = path.join(mkTemp(), 'p.csv');
-    (await import('node:fs')).writeFileSync(only25, 'date,currency,price\n2024-06-25,USD,61804.52\n');
+    writeFileSync(only25, 'date,currency,price\n2024-06-25,USD,61804.52\n');
     const r = await run([...TRACE, '--format', 'csv', '--fiat', 'USD', '--prices', only25]);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
@@ -307,5 +307,53 @@ describe("consistency: the explorer's price history and a prices file holding it
     const strip = (t: string) =>
       t.replaceAll(`${HOST}/api (recording to ${dir})`, 'X').replaceAll(`offline ${dir}`, 'X');
     expect(strip(replay.out)).toBe(strip(recorded.out));
+  });
+});
+
+describe('unconfirmed rows and the manifest', () => {
+  it('an unconfirmed row is valued at the run time and marked; the manifest lists every price', async () => {
+    const d = mkTemp();
+    const prices = path.join(d, 'p.csv');
+    // captureIO's clock is 2026-01-01T00:00:00Z: the run day
+    writeFileSync(prices, 'date,currency,price\n2024-06-26,USD,60864.44\n2026-01-01,USD,90000.00\n');
+    const out = path.join(d, 'shopb.csv');
+    const shopB = 'bc1qlq2thetqmef3j2ea35lnt9nunc0xs97f9mjdev';
+    const r = await run([
+      'trace',
+      shopB,
+      '--offline',
+      DEMO_DIR,
+      '--hops',
+      '0',
+      '-q',
+      '--format',
+      'csv',
+      '--fiat',
+      'USD',
+      '--prices',
+      prices,
+      '-o',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    const rows = csvRows(readFileSync(out, 'utf8'));
+    const unconfirmed = rows.filter((x) => x.block_time === '');
+    expect(unconfirmed).toHaveLength(1);
+    // 5,500,000 sat x 90000 / 1e8 = 4950.00
+    expect(unconfirmed[0]).toMatchObject({
+      value_sat: '5500000',
+      price: '90000',
+      price_time: '2026-01-01T00:00:00Z',
+      price_source: `prices file ${prices} (daily, UTC) [unconfirmed: valued at run time]`,
+      fiat_value: '4950.00',
+    });
+    const manifest = JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8')) as {
+      fiat: { unconfirmed_valued_at: string; prices: { price: string; price_time: string; rows: number }[] };
+    };
+    expect(manifest.fiat.unconfirmed_valued_at).toBe('2026-01-01T00:00:00Z');
+    expect(manifest.fiat.prices.map((p) => [p.price, p.price_time, p.rows])).toEqual([
+      ['60864.44', '2024-06-26T00:00:00Z', 3],
+      ['90000', '2026-01-01T00:00:00Z', 1],
+    ]);
   });
 });
