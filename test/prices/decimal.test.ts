@@ -34,7 +34,7 @@ const VECTORS: [bigint | number, string, string[], string, string][] = [
     '100000.00',
     [],
     '2100000000000.00',
-    '21,000,000 BTC x 100,000.00 = 2.1e12 exactly (beyond a float cent: 2^53 cents is ~9e13, but the product sat x units is 2.1e22)',
+    '21,000,000 BTC x 100,000.00 = 2.1e12 exactly (the product sat x price units, 2.1e22, is far beyond 2^53)',
   ],
   [2_100_000_000_000_000, '99999.99', [], '2099999790000.00', '21e6 x 99999.99'],
   [0, '60864.44', [], '0.00', 'zero'],
