@@ -7,6 +7,8 @@ import { formatTime } from '../output/time.js';
 
 const isoTime = (t: number | null): string | null => (t === null ? null : formatTime(t));
 import type { IO } from './io.js';
+import { fiatRequest, openPricer } from './fiat.js';
+import { fiatMeta, valueItems, type FiatValues } from '../prices/fiat.js';
 import { optString, parseChoice, parseIntOption } from './parse.js';
 import {
   sourceRequest,
@@ -73,7 +75,8 @@ function buildReport(
   };
 }
 
-export function renderAddress(r: AddressReport, format: 'table' | 'json'): string {
+export function renderAddress(r: AddressReport, format: 'table' | 'json', fiat?: FiatValues): string {
+  const value = fiat?.cells.get('balance');
   if (format === 'json') {
     return (
       JSON.stringify(
@@ -98,6 +101,7 @@ export function renderAddress(r: AddressReport, format: 'table' | 'json'): strin
           },
           history_complete: r.historyComplete,
           source: r.source,
+          ...(value && { balance_fiat_value: value.fiat_value, fiat: fiatMeta(fiat!) }),
         },
         null,
         2,
@@ -114,6 +118,14 @@ export function renderAddress(r: AddressReport, format: 'table' | 'json'): strin
       'balance',
       `${formatBtc(r.balanceSat)} BTC (${r.balanceSat} sat; confirmed ${formatBtc(r.confirmedBalanceSat)} BTC)`,
     ],
+    ...(value
+      ? [
+          [
+            `balance ${value.fiat_currency}`,
+            `${value.fiat_value} at the run time (price ${value.price} at ${value.price_time}, ${value.price_source})`,
+          ],
+        ]
+      : []),
     ['received', `${formatBtc(r.receivedSat)} BTC`],
     ['sent', `${formatBtc(r.sentSat)} BTC`],
     ['transactions', `${r.txCount}${r.unconfirmedTxCount ? ` (${r.unconfirmedTxCount} unconfirmed)` : ''}`],
@@ -135,11 +147,22 @@ export async function runAddressCommand(
   const address = normalizeAddress(input.trim());
   const format = parseChoice('--format', optString(opts, 'format', 'table'), ['table', 'json'] as const);
   const maxTxs = parseIntOption('--max-address-txs', optString(opts, 'maxAddressTxs', '1000'), 1);
+  const fiatReq = fiatRequest(opts);
   const handle = await openSourceHandle(req, io, openSource);
   try {
     const source = handle.source;
+    const pricer = fiatReq ? openPricer(fiatReq, req, handle.transport) : null;
     const report = await addressReport(address, type, source, maxTxs, describeSourceRequest(req));
-    io.stdout(renderAddress(report, format));
+    // A balance is "now": valued at the run's time (received/sent span many days; not valued).
+    const now = Math.floor(io.now().getTime() / 1000);
+    const fiat = pricer
+      ? await valueItems(
+          pricer,
+          [{ key: 'balance', valueSat: report.balanceSat, taintedSat: null, blockTime: now }],
+          io.now(),
+        )
+      : undefined;
+    io.stdout(renderAddress(report, format, fiat));
     return 0;
   } finally {
     handle.close();

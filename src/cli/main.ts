@@ -44,6 +44,20 @@ function addSourceOptions(cmd: Command): Command {
     .option('-q, --quiet', 'no progress or warnings on stderr');
 }
 
+/** --fiat and its price sources (src/cli/fiat.ts): trace, tx and address. */
+function addFiatOptions(cmd: Command): Command {
+  return cmd
+    .option('--fiat <currency>', 'value each row in this currency at its block time (e.g. USD, EUR, KGS)')
+    .option(
+      '--prices <file>',
+      'BTC prices for --fiat: CSV date,currency,price (UTC day; default: mempool.space price history)',
+    )
+    .option(
+      '--fx <file>',
+      'rates for --fiat: CSV date,from,to,rate (UTC day) into a currency the prices lack',
+    );
+}
+
 /** The trace options, shared by `trace` and `batch`. */
 function addTraceOptions(cmd: Command): Command {
   return addSourceOptions(
@@ -91,8 +105,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   addTraceOptions(
-    program
-      .command('trace')
+    addFiatOptions(program.command('trace'))
       .description('follow the flow of funds from seed addresses, txids or txid:vout outpoints')
       .argument('<seed...>', 'addresses, txids or txid:vout outpoints')
       .option('--format <fmt>', 'table, csv or json', 'table')
@@ -136,8 +149,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
   });
 
   addSourceOptions(
-    program
-      .command('address')
+    addFiatOptions(program.command('address'))
       .description('balance, totals, first and last seen, transaction count of one address')
       .argument('<address>')
       .option('--format <fmt>', 'table or json', 'table')
@@ -170,8 +182,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
   });
 
   addSourceOptions(
-    program
-      .command('tx')
+    addFiatOptions(program.command('tx'))
       .description('one transaction: inputs, outputs, fee and fee rate, CoinJoin / peel / change findings')
       .argument('<txid>')
       .option('--format <fmt>', 'table or json', 'table')

@@ -62,6 +62,8 @@ export interface SourceHandle {
   source: ChainSource;
   /** Figures for the manifest: cache hits, verification counts. */
   counts(): Record<string, number>;
+  /** The transport the source reads through, for other resources of its host (prices). */
+  transport?: ValidatingTransport;
   close(): void;
 }
 
@@ -83,6 +85,7 @@ export async function openSourceHandle(
     opened = openCache({ dir: req.cacheDir, onWarning: (w) => io.stderr(`warning: ${w}\n`) });
   }
   const cache = opened;
+  let transport: ValidatingTransport | undefined;
   try {
     let source: ChainSource = createSource({
       network: req.network,
@@ -93,6 +96,7 @@ export async function openSourceHandle(
       ...(req.concurrency !== undefined && { concurrency: req.concurrency }),
       ...(req.rate !== undefined && { rate: req.rate }),
       ...(cache && { wrapTransport: (t: ValidatingTransport) => cache.wrapTransport(t) }),
+      onTransport: (t) => (transport = t),
     });
     let verified: VerifiedSource | null = null;
     if (req.verifyTxids) {
@@ -106,6 +110,7 @@ export async function openSourceHandle(
     source = checked;
     return {
       source,
+      ...(transport && { transport }),
       counts() {
         const out: Record<string, number> = {};
         const add = (prefix: string, figures: object) => {

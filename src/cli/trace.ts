@@ -27,6 +27,9 @@ import { addChangeFlags, addClusters } from './annotate.js';
 import { capturing } from '../sources/capture.js';
 import { CheckedSource } from '../sources/checks.js';
 import { parseChangeHeuristicNames } from '../cluster/change/index.js';
+import { fiatRequest, openPricer, type FiatRequest } from './fiat.js';
+import { fiatMeta, valueItems, type FiatPricer, type FiatValues } from '../prices/fiat.js';
+import { roundSat } from '../output/amount.js';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
 
@@ -48,6 +51,8 @@ export interface TraceRequest {
   /** Change heuristics whose findings are flagged on rows (opt-in). */
   changeHeuristics: string[];
   source: SourceRequest;
+  /** --fiat (with --prices/--fx): value each row at its block time; null = no fiat columns. */
+  fiat?: FiatRequest | null;
 }
 
 /** Checks every option before any request is made: bad input never costs a network round trip. */
@@ -71,6 +76,7 @@ export function traceRequest(seedArgs: string[], opts: Record<string, unknown>):
     changeHeuristics:
       typeof opts.changeHeuristics === 'string' ? parseChangeHeuristicNames(opts.changeHeuristics) : [],
     source,
+    fiat: fiatRequest(opts),
   };
 }
 
@@ -80,6 +86,8 @@ export interface TraceDeps {
   argv: string[];
   /** The explorer client to use; by default one is made from the request (cache, verification). */
   openSource?: (req: SourceRequest) => ChainSource;
+  /** Prices for --fiat (openPricer); required when the request has fiat. */
+  pricer?: FiatPricer;
 }
 
 export interface TraceRun {
@@ -89,6 +97,8 @@ export interface TraceRun {
   meta: RunMeta;
   rendered: string;
   exitCode: number;
+  /** With --fiat: every row's fiat cells. */
+  fiat?: FiatValues;
 }
 
 /** Runs a trace and renders it; does not write anything. */
@@ -140,9 +150,35 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
     requests: source.stats().requests,
   };
   if (checked) meta.checks = checked.checks();
+  let fiat: FiatValues | undefined;
+  if (req.fiat) {
+    if (!deps.pricer) throw new InputError('--fiat: no price source was opened');
+    fiat = await valueItems(
+      deps.pricer,
+      result.rows.map((r) => ({
+        key: `${r.txid}:${r.vout}`,
+        valueSat: r.valueSat,
+        taintedSat: roundSat(r.taintedSat),
+        blockTime: r.blockTime,
+      })),
+      startedAt,
+    );
+    meta.fiat = fiatMeta(fiat);
+  }
   const color = req.output === null && io.stdoutIsTTY && !io.env.NO_COLOR;
-  const rendered = renderTrace(req.format, result, meta, { color, cluster: req.cluster });
-  return { result, meta, rendered, resources: captured.resources, exitCode: result.partial ? 1 : 0 };
+  const rendered = renderTrace(req.format, result, meta, {
+    color,
+    cluster: req.cluster,
+    ...(fiat && { fiat }),
+  });
+  return {
+    result,
+    meta,
+    rendered,
+    resources: captured.resources,
+    exitCode: result.partial ? 1 : 0,
+    ...(fiat && { fiat }),
+  };
 }
 
 function effectiveOptions(req: TraceRequest): Record<string, unknown> {
@@ -168,6 +204,7 @@ function effectiveOptions(req: TraceRequest): Record<string, unknown> {
     changeHeuristics: req.changeHeuristics,
     verifyTxids: req.source.verifyTxids,
     cache: req.source.cacheDir !== null,
+    ...(req.fiat && { fiat: req.fiat.currency, prices: req.fiat.pricesFile, fx: req.fiat.fxFile }),
   };
 }
 
@@ -183,7 +220,8 @@ export async function runTraceCommand(
   const handle = await openSourceHandle(req.source, io, openSource);
   try {
     const source = handle.source;
-    const run = await executeTrace(req, { io, argv, openSource: () => source });
+    const pricer = req.fiat ? openPricer(req.fiat, req.source, handle.transport) : undefined;
+    const run = await executeTrace(req, { io, argv, openSource: () => source, ...(pricer && { pricer }) });
     if (req.output) {
       await writeOutputAtomic(req.output, run.rendered);
       const counts: Record<string, number> = {

@@ -26,6 +26,8 @@ import {
   type SourceRequest,
 } from './source-options.js';
 import { parseChangeHeuristicNames } from '../cluster/change/index.js';
+import { fiatRequest, openPricer } from './fiat.js';
+import { fiatMeta, FIAT_COLUMNS, valueItems, type FiatValues } from '../prices/fiat.js';
 
 export interface TxReport {
   tx: Tx;
@@ -100,8 +102,35 @@ export async function txReport(
   };
 }
 
-export function renderTxReport(r: TxReport, tags: TagBook, format: 'table' | 'json', color: boolean): string {
+/** With --fiat: every input (in:N), output (out:N) and the fee valued at the block time. */
+export function txFiatItems(tx: Tx) {
+  const at = tx.status.confirmed ? tx.status.time : null;
+  return [
+    ...tx.vin.map((i, n) => ({
+      key: `in:${n}`,
+      valueSat: i.prevout?.value ?? 0,
+      taintedSat: null,
+      blockTime: at,
+    })),
+    ...tx.vout.map((o, n) => ({ key: `out:${n}`, valueSat: o.value, taintedSat: null, blockTime: at })),
+    { key: 'fee', valueSat: tx.fee, taintedSat: null, blockTime: at },
+  ];
+}
+
+export function renderTxReport(
+  r: TxReport,
+  tags: TagBook,
+  format: 'table' | 'json',
+  color: boolean,
+  fiat?: FiatValues,
+): string {
   const { tx } = r;
+  const fiatOf = (key: string) => {
+    const c = fiat?.cells.get(key);
+    return c
+      ? Object.fromEntries(FIAT_COLUMNS.filter((k) => k !== 'fiat_tainted').map((k) => [k, c[k]]))
+      : {};
+  };
   const changeOf = (vout: number) =>
     r.change.filter((h) => h.candidates.length === 1 && h.candidates[0] === vout).map((h) => h.name);
   if (format === 'json') {
@@ -127,6 +156,7 @@ export function renderTxReport(r: TxReport, tags: TagBook, format: 'table' | 'js
             value_sat: i.prevout?.value ?? 0,
             script_type: i.prevout?.scriptType ?? null,
             label: label(i.prevout?.address ?? null),
+            ...fiatOf(`in:${n}`),
           })),
           outputs: tx.vout.map((o, n) => ({
             vout: n,
@@ -136,10 +166,12 @@ export function renderTxReport(r: TxReport, tags: TagBook, format: 'table' | 'js
             spent_by: r.outspends?.[n]?.txid ?? null,
             label: label(o.address),
             likely_change: changeOf(n),
+            ...fiatOf(`out:${n}`),
           })),
           flags: flagsOf(r),
           change_heuristics: r.change,
           source: r.source,
+          ...(fiat && { fee_fiat_value: fiat.cells.get('fee')!.fiat_value, fiat: fiatMeta(fiat) }),
         },
         null,
         2,
@@ -147,7 +179,10 @@ export function renderTxReport(r: TxReport, tags: TagBook, format: 'table' | 'js
     );
   }
   const style = color ? {} : { head: [], border: [] };
-  const ins = new Table({ head: ['vin', 'from', 'address', 'BTC', 'type', 'label'], style });
+  const cur = fiat ? [fiat.currency] : [];
+  const money = (key: string) =>
+    fiat ? [{ content: fiat.cells.get(key)!.fiat_value, hAlign: 'right' as const }] : [];
+  const ins = new Table({ head: ['vin', 'from', 'address', 'BTC', ...cur, 'type', 'label'], style });
   tx.vin.forEach((i, n) => {
     const tag = i.prevout?.address ? tags.get(i.prevout.address) : undefined;
     ins.push([
@@ -155,12 +190,13 @@ export function renderTxReport(r: TxReport, tags: TagBook, format: 'table' | 'js
       i.coinbase ? 'coinbase' : `${i.txid}:${i.vout}`,
       i.prevout?.address ?? '',
       { content: formatBtc(i.prevout?.value ?? 0), hAlign: 'right' },
+      ...money(`in:${n}`),
       i.prevout?.scriptType ?? '',
       tag ? `${tag.label} (${tag.category})` : '',
     ]);
   });
   const outs = new Table({
-    head: ['vout', 'address', 'BTC', 'type', 'spent by', 'label', 'likely change'],
+    head: ['vout', 'address', 'BTC', ...cur, 'type', 'spent by', 'label', 'likely change'],
     style,
   });
   tx.vout.forEach((o, n) => {
@@ -170,6 +206,7 @@ export function renderTxReport(r: TxReport, tags: TagBook, format: 'table' | 'js
       n,
       o.address ?? `(${o.scriptType})`,
       { content: formatBtc(o.value), hAlign: 'right' },
+      ...money(`out:${n}`),
       o.scriptType,
       os ? (os.spent ? (os.txid ?? 'spent') : 'unspent') : '?',
       tag ? `${tag.label} (${tag.category})` : '',
@@ -180,11 +217,18 @@ export function renderTxReport(r: TxReport, tags: TagBook, format: 'table' | 'js
     ? `block ${tx.status.height} at ${tx.status.time === null ? '?' : formatTime(tx.status.time)}`
     : 'unconfirmed';
   const flags = flagsOf(r);
+  const fee = fiat?.cells.get('fee');
+  const fiatLine = fee
+    ? [
+        `${fiat!.currency}: price ${fee.price} at ${fee.price_time} (${fee.price_source}); fee ${fee.fiat_value}`,
+      ]
+    : [];
   return [
     `transaction ${tx.txid}`,
     `${when}; ${tx.vin.length} inputs, ${tx.vout.length} outputs; ${formatBtc(outputSum(tx))} BTC out`,
     `fee ${tx.fee} sat (${formatBtc(tx.fee)} BTC), ${r.vsize} vB, ${r.feeRate.toFixed(2)} sat/vB`,
     `flags: ${flags.length ? flags.join(', ') : 'none'}`,
+    ...fiatLine,
     '',
     ins.toString(),
     outs.toString(),
@@ -215,11 +259,14 @@ export async function runTxCommand(
       ? parseChangeHeuristicNames(opts.changeHeuristics)
       : CHANGE_HEURISTICS.map((h) => h.name).filter((n) => n !== 'fresh-address'); // fresh-address costs a history per output
   const tags = typeof opts.tags === 'string' ? loadTags(opts.tags, req.network) : EMPTY_TAGS;
+  const fiatReq = fiatRequest(opts);
   const handle = await openSourceHandle(req, io, openSource);
   try {
     const source = handle.source;
+    const pricer = fiatReq ? openPricer(fiatReq, req, handle.transport) : null;
     const report = await txReport(source, txid, heuristics, describeSourceRequest(req));
-    io.stdout(renderTxReport(report, tags, format, io.stdoutIsTTY && !io.env.NO_COLOR));
+    const fiat = pricer ? await valueItems(pricer, txFiatItems(report.tx), io.now()) : undefined;
+    io.stdout(renderTxReport(report, tags, format, io.stdoutIsTTY && !io.env.NO_COLOR, fiat));
     return 0;
   } finally {
     handle.close();

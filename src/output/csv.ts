@@ -16,10 +16,13 @@ import { stringify } from 'csv-stringify/sync';
 import type { TraceResult } from '../trace/result.js';
 import { printRow, TRACE_COLUMNS, type Column } from './rows.js';
 import { sortRows } from '../trace/order.js';
+import { FIAT_COLUMNS, type FiatValues } from '../prices/fiat.js';
 
 export interface CsvOptions {
   /** Add the `cluster` column (runs with --cluster). */
   cluster?: boolean;
+  /** With --fiat: the fiat columns, last (after `cluster` and any other column). */
+  fiat?: FiatValues;
 }
 
 /** Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP). */
@@ -46,10 +49,17 @@ function cell(value: string | number | null | undefined | string[]): Cell {
 export function traceCsv(result: TraceResult, opts: CsvOptions = {}): string {
   const cluster = opts.cluster ?? false;
   const columns: Column[] = cluster ? [...TRACE_COLUMNS, 'cluster'] : [...TRACE_COLUMNS];
-  const records: Cell[][] = [columns];
+  const fiat = opts.fiat;
+  const records: Cell[][] = [fiat ? [...columns, ...FIAT_COLUMNS] : columns];
   for (const row of sortRows(result.rows)) {
     const printed = printRow(row, cluster);
-    records.push(columns.map((c) => cell(printed[c])));
+    const record = columns.map((c) => cell(printed[c]));
+    if (fiat) {
+      const f = fiat.cells.get(`${row.txid}:${row.vout}`);
+      // Amounts are text cells ("1234.50"): exact, and a spreadsheet still reads them as numbers.
+      record.push(...FIAT_COLUMNS.map((c) => cell(f?.[c])));
+    }
+    records.push(record);
   }
   // The header is written as an ordinary record so an empty trace still gets it.
   return stringify(records, { record_delimiter: '\n', eof: true });

@@ -1,5 +1,6 @@
 // One entry point for the CLI: pick a renderer by --format.
 
+import type { FiatValues } from '../prices/fiat.js';
 import type { TraceResult } from '../trace/result.js';
 import { traceCsv } from './csv.js';
 import { traceJson } from './json.js';
@@ -16,6 +17,8 @@ export interface RenderOptions {
   color?: boolean;
   /** Table only: terminal width. */
   width?: number;
+  /** With --fiat: per-row fiat cells (keyed txid:vout), appended after every other column. */
+  fiat?: FiatValues;
 }
 
 export function renderTrace(
@@ -26,15 +29,16 @@ export function renderTrace(
 ): string {
   switch (format) {
     case 'csv':
-      return traceCsv(result, { cluster: opts.cluster });
+      return traceCsv(result, { cluster: opts.cluster, ...(opts.fiat && { fiat: opts.fiat }) });
     case 'json':
-      return traceJson(result, meta, { cluster: opts.cluster });
+      return traceJson(result, meta, { cluster: opts.cluster, ...(opts.fiat && { fiat: opts.fiat }) });
     case 'table':
       return traceTable(result, {
         color: opts.color ?? false,
         width: opts.width,
         meta,
         cluster: opts.cluster,
+        ...(opts.fiat && { fiat: opts.fiat }),
       });
     default: {
       const bad: never = format;

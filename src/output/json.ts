@@ -12,11 +12,14 @@ import { roundSat } from './amount.js';
 import { metaJson, type RunMeta } from './meta.js';
 import { printRow } from './rows.js';
 import { sortRows, sortTxs } from '../trace/order.js';
-import { summarize, type GroupTotal } from './summary.js';
+import { STATUS_ORDER, summarize, type GroupTotal } from './summary.js';
+import { FIAT_COLUMNS, fiatTotals, type FiatValues } from '../prices/fiat.js';
 
 export interface JsonOptions {
   /** Add `cluster` to each row and `by_cluster` to the totals. */
   cluster?: boolean;
+  /** With --fiat: the fiat fields last in each row, fiat totals, the prices in meta. */
+  fiat?: FiatValues;
 }
 
 function txJson(tx: TxTaintSummary, exact: boolean): Record<string, unknown> {
@@ -70,6 +73,10 @@ export function traceJson(result: TraceResult, meta: RunMeta, opts: JsonOptions 
     out.flags = p.flags;
     out.note = p.note;
     if (cluster) out.cluster = p.cluster ?? null;
+    if (opts.fiat) {
+      const f = opts.fiat.cells.get(`${row.txid}:${row.vout}`);
+      for (const c of FIAT_COLUMNS) out[c] = f?.[c] ?? null;
+    }
     return out;
   });
 
@@ -82,6 +89,7 @@ export function traceJson(result: TraceResult, meta: RunMeta, opts: JsonOptions 
     by_label: s.byLabel.map(groupJson),
   };
   if (s.byCluster) totals.by_cluster = s.byCluster.map(groupJson);
+  if (opts.fiat) totals.fiat = fiatTotals(opts.fiat, result.rows, STATUS_ORDER);
   totals.sentences = s.sentences;
   totals.caveats = s.caveats;
 

@@ -94,6 +94,7 @@ export async function buildManifest(input: ManifestInput): Promise<string> {
     partial: run.partial,
     warnings: run.warnings,
     ...(run.requests !== undefined && { requests: run.requests }),
+    ...(run.fiat !== undefined && { fiat: run.fiat }),
     counts,
     files,
   };

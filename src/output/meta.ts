@@ -24,6 +24,8 @@ export interface RunMeta {
   requests?: number;
   /** The data checks that ran and how many items each covered (src/sources/checks.ts). */
   checks?: Record<string, number>;
+  /** With --fiat: the currency, price source and every price used (src/prices fiatMeta). */
+  fiat?: Record<string, unknown>;
 }
 
 /** camelCase -> snake_case ("minSat" -> "min_sat", "apiURL" -> "api_url"); other keys unchanged. */
@@ -98,5 +100,6 @@ export function metaJson(meta: RunMeta, trace?: TraceFlags): Record<string, unkn
   };
   if (meta.requests !== undefined) out.requests = meta.requests;
   if (meta.checks !== undefined) out.checks = { ...meta.checks };
+  if (meta.fiat !== undefined) out.fiat = jsonSafe(meta.fiat);
   return out;
 }

@@ -12,7 +12,8 @@ import type { FlowRow, TraceResult } from '../trace/result.js';
 import { formatBtc, roundSat } from './amount.js';
 import type { RunMeta } from './meta.js';
 import { sortRows } from '../trace/order.js';
-import { labelName, summarize, type GroupTotal } from './summary.js';
+import { labelName, STATUS_ORDER, summarize, type GroupTotal } from './summary.js';
+import { fiatTotals, type FiatValues } from '../prices/fiat.js';
 
 export interface TableOptions {
   /** ANSI colours; the caller decides (TTY, NO_COLOR, --no-color). */
@@ -22,6 +23,8 @@ export interface TableOptions {
   /** Adds a header line naming the source, tip height and tool version. */
   meta?: RunMeta;
   cluster?: boolean;
+  /** With --fiat: a tainted-value column in the currency and fiat totals by status. */
+  fiat?: FiatValues;
 }
 
 /** Wide enough for a 64-digit txid:vout and a 62-character address on one line. */
@@ -101,6 +104,25 @@ function headerLine(result: TraceResult, meta: RunMeta | undefined): string {
   return line;
 }
 
+/** Fiat totals by status, then where the prices came from (the prices themselves are in JSON/manifest). */
+function fiatTable(fiat: FiatValues, rows: FlowRow[], color: boolean): string {
+  const cur = fiat.currency;
+  const t = newTable(
+    ['status', 'outputs', `${cur} value`, `tainted ${cur}`],
+    ['left', 'right', 'right', 'right'],
+    color,
+  );
+  for (const s of fiatTotals(fiat, rows, STATUS_ORDER).by_status) {
+    t.push([s.status, String(s.outputs), s.fiat_value, s.fiat_tainted]);
+  }
+  const lines = [
+    `Values in ${cur} at each output's block time; ${fiat.prices.length === 1 ? '1 price' : `${fiat.prices.length} prices`} from ${safeText(fiat.source)}.`,
+    t.toString(),
+  ];
+  if (fiat.runTime) lines.push(`Unconfirmed outputs are valued at the run time, ${fiat.runTime}.`);
+  return lines.join('\n');
+}
+
 export function traceTable(result: TraceResult, opts: TableOptions): string {
   const { color } = opts;
   const full = (opts.width ?? 0) >= FULL_WIDTH;
@@ -123,6 +145,11 @@ export function traceTable(result: TraceResult, opts: TableOptions): string {
     head.push('note');
     aligns.push('left');
   }
+  const fiat = opts.fiat;
+  if (fiat) {
+    head.push(`tainted ${fiat.currency}`);
+    aligns.push('right');
+  }
   const table = newTable(head, aligns, color);
   for (const r of rows) {
     const line = [
@@ -137,6 +164,7 @@ export function traceTable(result: TraceResult, opts: TableOptions): string {
     if (cluster) line.push(safeText(r.cluster ?? ''));
     if (withFlags) line.push(safeText(r.flags.join(', ')));
     if (withNotes) line.push(safeText(r.note ?? ''));
+    if (fiat) line.push(fiat.cells.get(`${r.txid}:${r.vout}`)?.fiat_tainted ?? '');
     table.push(line);
   }
 
@@ -153,6 +181,7 @@ export function traceTable(result: TraceResult, opts: TableOptions): string {
     for (const t of s.byStatus) st.push([t.status, String(t.outputs), formatBtc(t.taintedSat)]);
     out.push(st.toString());
   }
+  if (fiat && rows.length > 0) out.push(fiatTable(fiat, rows, color));
   if (s.byLabel.length > 0) out.push(groupTable('label', s.byLabel, color));
   if (s.byCluster && s.byCluster.length > 0) out.push(groupTable('cluster', s.byCluster, color));
   if (s.sentences.length > 0) out.push('', ...s.sentences.map(safeText));

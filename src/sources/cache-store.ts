@@ -27,10 +27,10 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 /**
  * What a row holds, which decides how long it is trusted (cache.ts):
  * tx = confirmed transaction JSON, tx-unconfirmed, tx-hex = raw transaction, outspends,
- * address = address stats, address-txs = a history page, tip-height.
+ * address = address stats, address-txs = a history page, tip-height, price = a historical price.
  */
 export type CacheKind =
-  'tx' | 'tx-unconfirmed' | 'tx-hex' | 'outspends' | 'address' | 'address-txs' | 'tip-height';
+  'tx' | 'tx-unconfirmed' | 'tx-hex' | 'outspends' | 'address' | 'address-txs' | 'tip-height' | 'price';
 
 export const CACHE_KINDS: readonly CacheKind[] = [
   'tx',
@@ -40,6 +40,7 @@ export const CACHE_KINDS: readonly CacheKind[] = [
   'address',
   'address-txs',
   'tip-height',
+  'price',
 ];
 
 export interface CacheEntry {

@@ -9,6 +9,8 @@
 //   witness of a segwit tx can be re-made before it confirms, and nothing btctrace reads or
 //   verifies depends on witness bytes).
 // - outspends, address stats, address history pages: ttlMs (10 min); the tip height: tipTtlMs (30 s).
+// - /v1/historical-price?currency=C&timestamp=T (src/prices): forever, a past price never changes;
+//   not stored when T is within PRICE_SETTLE_S of now (the "last price before T" may still grow).
 // - Bulk outspends (/txs/outspends?txids=...) are kept per transaction, as the /tx/:txid/outspends
 //   answer, so single and bulk requests share entries and a bulk request asks only for the rest.
 // Only 2xx answers that passed the caller's validation are stored: errors never are. Each entry
@@ -33,7 +35,7 @@ import {
 } from './cache-store.js';
 import type { GetOptions, ValidatingTransport } from './http.js';
 import { MalformedBodyError } from './parse.js';
-import { esploraPath } from './resources.js';
+import { esploraPath, HISTORICAL_PRICE_PATH } from './resources.js';
 import type { Transport, TransportResponse, TransportStats } from './transport.js';
 
 export interface CachePolicy {
@@ -76,7 +78,11 @@ export interface CacheCounts {
 /** Header on answers served from the cache: "hit; fetched_at=<ISO>; tip_height=<n>". */
 export const CACHE_HEADER = 'x-btctrace-cache';
 
-type PathKind = 'tx' | 'tx-hex' | 'outspends' | 'address' | 'address-txs' | 'tip-height' | 'bulk-outspends';
+type PathKind =
+  'tx' | 'tx-hex' | 'outspends' | 'address' | 'address-txs' | 'tip-height' | 'bulk-outspends' | 'price';
+
+/** A price asked for a time this close to now is not cached (explorers add hourly rows late). */
+export const PRICE_SETTLE_S = 2 * 86_400;
 
 const TXID = '[0-9a-f]{64}';
 const ADDR = '[A-Za-z0-9]{1,100}';
@@ -88,6 +94,7 @@ const PATTERNS: [RegExp, PathKind][] = [
   [new RegExp(`^/address/${ADDR}/txs(?:/chain(?:/${TXID})?)?$`), 'address-txs'],
   [/^\/blocks\/tip\/height$/, 'tip-height'],
   [new RegExp(`^/txs/outspends\\?txids=${TXID}(?:,${TXID})*$`), 'bulk-outspends'],
+  [HISTORICAL_PRICE_PATH, 'price'],
 ];
 
 /** Which cacheable resource a path is, or null for paths passed straight through. */
@@ -262,6 +269,7 @@ export class CachedTransport implements ValidatingTransport {
     switch (kind) {
       case 'tx':
       case 'tx-hex':
+      case 'price':
         return Infinity;
       case 'tx-unconfirmed':
         return this.policy.unconfirmedTtlMs;
@@ -279,6 +287,12 @@ export class CachedTransport implements ValidatingTransport {
       const confirmed = confirmedStatus(response.body);
       if (confirmed === null) return;
       stored = confirmed ? 'tx' : 'tx-unconfirmed';
+    }
+    if (
+      kind === 'price' &&
+      Number(HISTORICAL_PRICE_PATH.exec(p)![2]) * 1000 > this.now() - PRICE_SETTLE_S * 1000
+    ) {
+      return;
     }
     this.put(p, stored, response.body);
   }
@@ -438,6 +452,7 @@ function emptyByKind(): Record<CacheKind, number> {
     address: 0,
     'address-txs': 0,
     'tip-height': 0,
+    price: 0,
   };
 }
 

@@ -38,6 +38,12 @@ export interface CreateSourceOptions extends HttpTiming {
    * options argument so validation happens before anything is stored.
    */
   wrapTransport?: (transport: ValidatingTransport) => ValidatingTransport;
+  /**
+   * Receives the transport the source reads through (cache, recording or offline directory
+   * included), so other resources of the same host (price history, src/prices) share its rate
+   * limit, cache and recording.
+   */
+  onTransport?: (transport: ValidatingTransport) => void;
 }
 
 export function createSource(options: CreateSourceOptions = {}): ChainSource {
@@ -45,7 +51,9 @@ export function createSource(options: CreateSourceOptions = {}): ChainSource {
     if (options.record !== undefined) throw new InputError('--offline and --record cannot be used together');
     if (options.apiUrl !== undefined) throw new InputError('--offline and --api-url cannot be used together');
     // Recordings hold per-transaction outspends files only, so bulk requests are never made.
-    return memoized(new EsploraSource(new DirectoryTransport(options.offline), { bulkOutspends: false }));
+    const directory = new DirectoryTransport(options.offline);
+    options.onTransport?.(directory);
+    return memoized(new EsploraSource(directory, { bulkOutspends: false }));
   }
   const baseUrl =
     options.apiUrl ?? providerBaseUrl(options.provider ?? DEFAULT_PROVIDER, options.network ?? 'mainnet');
@@ -69,10 +77,12 @@ export function createSource(options: CreateSourceOptions = {}): ChainSource {
   if (options.wrapTransport) transport = options.wrapTransport(transport);
   if (options.record !== undefined) {
     const recording = new RecordingTransport(transport, options.record);
+    options.onTransport?.(recording);
     return memoized(
       new EsploraSource(recording, { bulkOutspends: policy.bulkOutspends, recorder: recording }),
     );
   }
+  options.onTransport?.(transport);
   return memoized(new EsploraSource(transport, { bulkOutspends: policy.bulkOutspends }));
 }
 

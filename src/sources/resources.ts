@@ -12,16 +12,25 @@ export const esploraPath = {
   addressTxs: (address: string) => `/address/${address}/txs`,
   addressTxsChain: (address: string, lastSeenTxid: string) => `/address/${address}/txs/chain/${lastSeenTxid}`,
   tipHeight: () => '/blocks/tip/height',
+  /** mempool.space price history (src/prices/explorer.ts): the last price before `timestamp`. */
+  historicalPrice: (currency: string, timestamp: number) =>
+    `/v1/historical-price?currency=${currency}&timestamp=${timestamp}`,
 } as const;
+
+/** A price-history path, as recordingFile and the cache recognise it. */
+export const HISTORICAL_PRICE_PATH = /^\/v1\/historical-price\?currency=([A-Z]{3})&timestamp=(\d{1,12})$/;
 
 /**
  * The recording file for one Esplora path, or null for paths that are not recorded
  * (bulk outspends are recorded per transaction instead).
  * /tx/T -> tx_T.json; /tx/T/outspends -> tx_T_outspends.json; /tx/T/hex -> tx_T_hex.txt;
  * /address/A -> address_A.json; /address/A/txs -> address_A_txs.json;
- * /address/A/txs/chain/T -> address_A_txs_chain_T.json; /blocks/tip/height -> blocks_tip_height.txt.
+ * /address/A/txs/chain/T -> address_A_txs_chain_T.json; /blocks/tip/height -> blocks_tip_height.txt;
+ * /v1/historical-price?currency=C&timestamp=N -> v1_historical-price_C_N.json.
  */
 export function recordingFile(path: string): string | null {
+  const price = HISTORICAL_PRICE_PATH.exec(path);
+  if (price) return `v1_historical-price_${price[1]}_${price[2]}.json`;
   if (path.includes('?')) return null;
   const parts = path.split('/').filter(Boolean);
   if (!parts.every((p) => /^[A-Za-z0-9]+$/.test(p))) return null; // never a path traversal
