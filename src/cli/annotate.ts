@@ -1,5 +1,6 @@
 // After a trace: cluster ids and change / peel-chain findings for its rows, computed from the
 // transactions the walk already read (no further explorer requests).
+import type { Confidence } from '../cluster/coinjoin/index.js';
 import { buildClusters } from '../cluster/common-input.js';
 import { isPeelingChain, likelyChange, spendableVouts, type ChangeContext } from '../cluster/change/index.js';
 import type { Captured } from '../sources/capture.js';
@@ -22,8 +23,8 @@ export function capturedContext(c: Captured): ChangeContext {
  * Sets `cluster` on rows whose address shares a cluster of two or more addresses with others
  * (common-input links among the transactions read; CoinJoins never link).
  */
-export function addClusters(result: TraceResult, captured: Captured): void {
-  const { clusters, members } = buildClusters(captured.txs.values());
+export function addClusters(result: TraceResult, captured: Captured, veto?: Confidence): void {
+  const { clusters, members } = buildClusters(captured.txs.values(), { veto });
   const size = new Map(clusters.map((c) => [c.id, c.addresses.length]));
   const clusterOf = new Map<string, string>();
   for (const m of members) if ((size.get(m.clusterId) ?? 0) >= 2) clusterOf.set(m.address, m.clusterId);

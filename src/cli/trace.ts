@@ -8,7 +8,12 @@ import { getModel } from '../trace/models/index.js';
 import type { Direction, TraceResult } from '../trace/result.js';
 import { MODEL_NAMES, type ModelName } from '../trace/taint.js';
 import { trace } from '../trace/walk.js';
-import { detectCoinJoin } from '../cluster/coinjoin/index.js';
+import {
+  assessCoinJoin,
+  parseVetoThreshold,
+  vetoFindings,
+  type Confidence,
+} from '../cluster/coinjoin/index.js';
 import { renderTrace } from '../output/index.js';
 import type { RunMeta } from '../output/meta.js';
 import { writeOutputAtomic } from '../output/write.js';
@@ -44,6 +49,8 @@ export interface TraceRequest {
   quiet: boolean;
   /** Add a cluster column (common-input links among the transactions read). */
   cluster: boolean;
+  /** Weakest CoinJoin confidence that stops clustering and counts for --stop-at coinjoin. */
+  coinjoinVeto: Confidence;
   /** Change heuristics whose findings are flagged on rows (opt-in). */
   changeHeuristics: string[];
   source: SourceRequest;
@@ -67,6 +74,7 @@ export function traceRequest(seedArgs: string[], opts: Record<string, unknown>):
     output: typeof opts.output === 'string' ? checkWritableFile('--output', opts.output) : null,
     quiet: opts.quiet === true,
     cluster: opts.cluster === true,
+    coinjoinVeto: parseVetoThreshold(str('coinjoinVeto', 'likely')),
     changeHeuristics:
       typeof opts.changeHeuristics === 'string' ? parseChangeHeuristicNames(opts.changeHeuristics) : [],
     source,
@@ -114,13 +122,15 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
     {
       source,
       tags: book,
-      classify: detectCoinJoin,
+      // flags "coinjoin:<detector>:<confidence>", for findings at or above the veto threshold
+      classify: (tx) =>
+        vetoFindings(assessCoinJoin(tx), req.coinjoinVeto).map((f) => `${f.name}:${f.confidence}`),
       onProgress: (p) => progress.update(`${p.txs} transactions, ${source.stats().requests} requests`),
       onWarning: (w) => progress.warn(w),
     },
   );
   progress.done();
-  if (req.cluster) addClusters(result, captured);
+  if (req.cluster) addClusters(result, captured, req.coinjoinVeto);
   addChangeFlags(result, captured, req.changeHeuristics);
   const meta: RunMeta = {
     tool: 'btctrace',

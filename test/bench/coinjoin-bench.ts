@@ -4,14 +4,23 @@
 // false-positive rate on the others), and per detector its precision and its recall on its own
 // coordinator's class.
 //
-//   npx tsx test/bench/coinjoin-bench.ts [--dir ../shared/realdata/coinjoin] [--list <class>]
+//   npx tsx test/bench/coinjoin-bench.ts [--dir ../shared/realdata/coinjoin] [--veto likely] [--list <class>]
 //
 // Run by `npm run bench` too (run.ts), after the trace cases. Not a unit test: it reads 41 MB.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { DETECTORS, detectCoinJoin } from '../../src/cluster/coinjoin/index.js';
+import {
+  assessCoinJoin,
+  atLeast,
+  DEFAULT_VETO,
+  DETECTORS,
+  parseVetoThreshold,
+  postMixFindings,
+  type CoinJoinFinding,
+  type Confidence,
+} from '../../src/cluster/coinjoin/index.js';
 import type { Tx } from '../../src/model/tx.js';
 import { parseTx } from '../../src/sources/parse.js';
 
@@ -141,81 +150,121 @@ function table(head: string[], rows: string[][]): string {
   return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
 }
 
-export function runCoinJoinBench(set: readonly Labelled[]): BenchReport {
-  const names = DETECTORS.map((d) => d.name);
-  const byClass = new Map<string, { n: number; flagged: number; per: Map<string, number>; ids: string[] }>();
-  const perDetector = new Map(names.map((n) => [n, { flagged: 0, onCoinJoin: 0 }]));
-  let cj = 0;
-  let cjHit = 0;
-  let non = 0;
-  let nonHit = 0;
-  for (const { tx, label } of set) {
-    const fired = detectCoinJoin(tx);
-    const c = benchClass(label);
-    let e = byClass.get(c);
-    if (!e) byClass.set(c, (e = { n: 0, flagged: 0, per: new Map(), ids: [] }));
-    e.n++;
-    const isCj = isCoinJoinLabel(label);
-    if (fired.length > 0) {
-      e.flagged++;
-      e.ids.push(tx.txid);
-    }
-    for (const f of fired) {
-      e.per.set(f, (e.per.get(f) ?? 0) + 1);
-      const d = perDetector.get(f)!;
-      d.flagged++;
-      if (isCj) d.onCoinJoin++;
-    }
-    if (isCj) {
-      cj++;
-      if (fired.length > 0) cjHit++;
-    } else {
-      non++;
-      if (fired.length > 0) nonHit++;
-    }
-  }
-  const classes = [...byClass.keys()].sort((a, b) => {
-    const ca = byClass.get(a)!;
-    const isA = !a.startsWith('tx0') && !a.startsWith('post-mix') && !a.startsWith('jm-false');
-    const isB = !b.startsWith('tx0') && !b.startsWith('post-mix') && !b.startsWith('jm-false');
-    return isA !== isB ? (isA ? -1 : 1) : a < b ? -1 : a > b ? 1 : ca.n - byClass.get(b)!.n;
+export interface Assessed {
+  label: LabelRow;
+  cls: string;
+  txid: string;
+  /** Detector names that veto at the threshold. */
+  vetoes: string[];
+  /** Detector names with a CoinJoin finding below the threshold. */
+  weaker: string[];
+  tx0: boolean;
+  postMix: boolean;
+}
+
+/** Every transaction judged; parents for post-mix findings are the set's own transactions. */
+export function assessSet(set: readonly Labelled[], threshold: Confidence = DEFAULT_VETO): Assessed[] {
+  const parents = new Map(set.map((l) => [l.tx.txid, l.tx]));
+  const cache = new Map<string, CoinJoinFinding[]>();
+  const assess = (tx: Tx): CoinJoinFinding[] => {
+    let f = cache.get(tx.txid);
+    if (f === undefined) cache.set(tx.txid, (f = assessCoinJoin(tx)));
+    return f;
+  };
+  return set.map(({ tx, label }) => {
+    const f = assess(tx);
+    const cj = f.filter((x) => x.kind === 'coinjoin');
+    return {
+      label,
+      cls: benchClass(label),
+      txid: tx.txid,
+      vetoes: cj.filter((x) => atLeast(x.confidence, threshold)).map((x) => x.name),
+      weaker: cj.filter((x) => !atLeast(x.confidence, threshold)).map((x) => x.name),
+      tx0: f.some((x) => x.kind === 'tx0'),
+      postMix: postMixFindings(tx, parents, assess, threshold).length > 0,
+    };
   });
+}
+
+const isCjClass = (c: string): boolean =>
+  !c.startsWith('tx0') && !c.startsWith('post-mix') && !c.startsWith('jm-false');
+
+export function runCoinJoinBench(
+  set: readonly Labelled[],
+  threshold: Confidence = DEFAULT_VETO,
+): BenchReport {
+  const names = DETECTORS.map((d) => d.name);
+  const rows = assessSet(set, threshold);
+  const byClass = new Map<string, Assessed[]>();
+  for (const r of rows) byClass.set(r.cls, [...(byClass.get(r.cls) ?? []), r]);
+  const classes = [...byClass.keys()].sort((a, b) =>
+    isCjClass(a) !== isCjClass(b) ? (isCjClass(a) ? -1 : 1) : a < b ? -1 : a > b ? 1 : 0,
+  );
   let recallMin = 1;
   const classRows = classes.map((c) => {
     const e = byClass.get(c)!;
-    const isCj = !c.startsWith('tx0') && !c.startsWith('post-mix') && !c.startsWith('jm-false');
-    if (isCj) recallMin = Math.min(recallMin, e.flagged / e.n);
+    const flagged = e.filter((r) => r.vetoes.length > 0).length;
+    if (isCjClass(c)) recallMin = Math.min(recallMin, flagged / e.length);
     return [
       c,
-      isCj ? 'CoinJoin' : 'not',
-      String(e.n),
-      String(e.flagged),
-      isCj ? `recall ${pct(e.flagged, e.n)}` : `FP ${pct(e.flagged, e.n)}`,
-      ...names.map((n) => String(e.per.get(n) ?? 0)),
+      String(e.length),
+      String(flagged),
+      isCjClass(c) ? `recall ${pct(flagged, e.length)}` : `FP ${pct(flagged, e.length)}`,
+      ...names.map((n) => String(e.filter((r) => r.vetoes.includes(n)).length)),
+      String(e.filter((r) => r.vetoes.length === 0 && r.weaker.length > 0).length),
+      String(e.filter((r) => r.tx0).length),
+      String(e.filter((r) => r.postMix).length),
     ];
   });
   const detRows = names.map((n) => {
-    const d = perDetector.get(n)!;
+    const hit = rows.filter((r) => r.vetoes.includes(n));
+    const onCj = hit.filter((r) => isCoinJoinLabel(r.label)).length;
     const own = OWN_CLASS[n];
-    const ownE = own ? byClass.get(own) : undefined;
+    const ownRows = own ? (byClass.get(own) ?? []) : [];
     return [
       n,
-      String(d.flagged),
-      String(d.onCoinJoin),
-      pct(d.onCoinJoin, d.flagged),
-      own && ownE ? `${pct(ownE.per.get(n) ?? 0, ownE.n)} of ${own}` : '(generic)',
+      String(hit.length),
+      String(onCj),
+      pct(onCj, hit.length),
+      own
+        ? `${pct(ownRows.filter((r) => r.vetoes.includes(n)).length, ownRows.length)} of ${own}`
+        : '(generic)',
     ];
   });
+  const tx0Hits = rows.filter((r) => r.tx0);
+  const tx0Rows = byClass.get('tx0') ?? [];
+  const pmHits = rows.filter((r) => r.postMix);
+  const pmRows = rows.filter((r) => r.cls.startsWith('post-mix'));
+  detRows.push([
+    'tx0:whirlpool',
+    String(tx0Hits.length),
+    String(tx0Hits.filter((r) => r.cls === 'tx0').length) + ' tx0',
+    pct(tx0Hits.filter((r) => r.cls === 'tx0').length, tx0Hits.length),
+    `${pct(tx0Rows.filter((r) => r.tx0).length, tx0Rows.length)} of tx0`,
+  ]);
+  detRows.push([
+    'post-mix:*',
+    String(pmHits.length),
+    String(pmHits.filter((r) => r.cls.startsWith('post-mix')).length) + ' post-mix',
+    pct(pmHits.filter((r) => r.cls.startsWith('post-mix')).length, pmHits.length),
+    `${pct(pmRows.filter((r) => r.postMix).length, pmRows.length)} of post-mix`,
+  ]);
+  const cj = rows.filter((r) => isCoinJoinLabel(r.label));
+  const non = rows.filter((r) => !isCoinJoinLabel(r.label));
+  const cjHit = cj.filter((r) => r.vetoes.length > 0).length;
+  const nonHit = non.filter((r) => r.vetoes.length > 0).length;
   const text = [
-    `CoinJoin detectors vs ../shared/realdata/coinjoin labels (agreement with Dumplings / crocs-muni, not accuracy): ${set.length} txs`,
+    `CoinJoin detectors vs ../shared/realdata/coinjoin labels (agreement with Dumplings / crocs-muni, not accuracy): ${set.length} txs, veto threshold ${threshold}`,
+    'flagged = some detector vetoes clustering at the threshold; below = only weaker CoinJoin findings;',
+    "tx0 / post-mix = those findings (parents: the set's own transactions)",
     '',
-    table(['class', 'label', 'n', 'flagged', 'rate', ...names], classRows),
+    table(['class', 'n', 'flagged', 'rate', ...names, 'below', 'tx0', 'post-mix'], classRows),
     '',
-    table(['detector', 'flagged', 'labelled CJ', 'precision', 'recall on own class'], detRows),
+    table(['finding', 'flagged', 'labelled CJ', 'precision', 'recall on own class'], detRows),
     '',
-    `overall: recall ${pct(cjHit, cj)} (${cjHit}/${cj} labelled CoinJoins), false-positive rate ${pct(nonHit, non)} (${nonHit}/${non} non-CoinJoins)`,
+    `overall: recall ${pct(cjHit, cj.length)} (${cjHit}/${cj.length} labelled CoinJoins), false-positive rate ${pct(nonHit, non.length)} (${nonHit}/${non.length} non-CoinJoins)`,
   ].join('\n');
-  return { text, recallMin, fpRate: nonHit / non };
+  return { text, recallMin, fpRate: nonHit / non.length };
 }
 
 function main(): void {
@@ -229,16 +278,16 @@ function main(): void {
     process.stdout.write(`coinjoin bench: skipped, ${dir} is absent\n`);
     return;
   }
+  const threshold = parseVetoThreshold(arg('--veto') ?? DEFAULT_VETO);
   const set = loadSet(dir);
   const list = arg('--list');
   if (list !== undefined) {
-    for (const { tx, label } of set) {
-      if (benchClass(label) === list && detectCoinJoin(tx).length > 0)
-        process.stdout.write(`${tx.txid} ${detectCoinJoin(tx).join(',')}\n`);
+    for (const r of assessSet(set, threshold)) {
+      if (r.cls === list && r.vetoes.length > 0) process.stdout.write(`${r.txid} ${r.vetoes.join(',')}\n`);
     }
     return;
   }
-  process.stdout.write(runCoinJoinBench(set).text + '\n');
+  process.stdout.write(runCoinJoinBench(set, threshold).text + '\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) main();

@@ -49,10 +49,14 @@ describe('btctrace cluster', () => {
     ]);
     const j = JSON.parse(cj.out) as {
       members: { address: string }[];
-      coinjoins_not_linked: { txid: string; detectors: string[] }[];
+      coinjoin_veto: string;
+      coinjoins_not_linked: { txid: string; detectors: string[]; confidence: string }[];
     };
     expect(j.members).toHaveLength(1);
-    expect(j.coinjoins_not_linked).toEqual([{ txid: COINJOIN, detectors: ['whirlpool'] }]);
+    expect(j.coinjoin_veto).toBe('likely');
+    expect(
+      j.coinjoins_not_linked.map(({ txid, detectors, confidence }) => ({ txid, detectors, confidence })),
+    ).toEqual([{ txid: COINJOIN, detectors: ['whirlpool'], confidence: 'definite' }]);
     const cut = await run(['cluster', SHOP_A, '--offline', DEMO_DIR, '--max-addresses', '2']);
     expect(cut.code).toBe(1);
     expect(cut.out).toMatch(/INCOMPLETE CLUSTER/);
@@ -71,7 +75,7 @@ describe('btctrace tx', () => {
       flags: string[];
       outputs: { value_sat: number }[];
     };
-    expect(j.flags).toEqual(['coinjoin:whirlpool', 'info:esplora']);
+    expect(j.flags).toEqual(['coinjoin:whirlpool:definite', 'info:esplora:possible']);
     expect(j.fee_sat).toBe(760);
     expect(j.vsize).toBe(505);
     expect(j.fee_rate_sat_vb).toBe(1.5);
