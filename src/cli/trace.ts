@@ -28,7 +28,7 @@ import {
   type SourceRequest,
 } from './source-options.js';
 import { Progress } from './progress.js';
-import { addChangeFlags, addClusters } from './annotate.js';
+import { addChangeFlags, addClusters, addPostMixFlags } from './annotate.js';
 import { capturing } from '../sources/capture.js';
 import { parseChangeHeuristicNames } from '../cluster/change/index.js';
 
@@ -132,6 +132,7 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
   progress.done();
   if (req.cluster) addClusters(result, captured, req.coinjoinVeto);
   addChangeFlags(result, captured, req.changeHeuristics);
+  addPostMixFlags(result, captured, req.coinjoinVeto);
   const meta: RunMeta = {
     tool: 'btctrace',
     version: toolVersion(),

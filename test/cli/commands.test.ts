@@ -64,6 +64,37 @@ describe('btctrace cluster', () => {
   });
 });
 
+describe('--coinjoin-veto', () => {
+  const MEMBER = 'bc1qdc6thfpdlc8g6s9fye0wum477dl4z6zglcpzgv';
+  it('trace flags carry the confidence; a bad threshold is a one-line error, exit 2', async () => {
+    const t = await run([
+      'trace',
+      MEMBER,
+      '--offline',
+      DEMO_DIR,
+      '--format',
+      'csv',
+      '--quiet',
+      '--stop-at',
+      'none',
+    ]);
+    expect(t.code).toBe(0);
+    expect(t.out.split('\n').filter((l) => l.includes(',coinjoin:whirlpool:definite,'))).toHaveLength(5);
+    const bad = await run(['cluster', MEMBER, '--offline', DEMO_DIR, '--coinjoin-veto', 'sure']);
+    expect([bad.code, bad.err]).toEqual([
+      2,
+      'btctrace: --coinjoin-veto: "sure" is not one of definite, likely, possible\n',
+    ]);
+  });
+  it('cluster names the threshold and the confidence of each skipped CoinJoin', async () => {
+    const r = await run(['cluster', MEMBER, '--offline', DEMO_DIR, '--coinjoin-veto', 'definite']);
+    expect(r.out).toMatch(/1 CoinJoin\(s\) not used for linking \(veto at definite or stronger\)\./);
+    expect(r.out).toContain(
+      `not linked through CoinJoin ${COINJOIN} (definite: whirlpool: Whirlpool 5000000 sat pool: `,
+    );
+  });
+});
+
 describe('btctrace tx', () => {
   it('shows the CoinJoin with the detector that fired, fee and fee rate', async () => {
     const r = await run(['tx', COINJOIN, '--offline', DEMO_DIR, '--format', 'json']);
