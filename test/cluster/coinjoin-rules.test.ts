@@ -14,6 +14,7 @@ import {
   whirlpool,
   WASABI2_DENOMINATIONS,
 } from '../../src/cluster/coinjoin/index.js';
+import { equalOutputWeakness } from '../../src/cluster/coinjoin/anonymity.js';
 import { buildClusters } from '../../src/cluster/common-input.js';
 import type { Tx } from '../../src/model/tx.js';
 import { buildTx, type IoSpec } from './build.js';
@@ -263,5 +264,47 @@ describe('veto threshold', () => {
     expect(() => parseVetoThreshold('sure')).toThrow(
       '--coinjoin-veto: "sure" is not one of definite, likely, possible',
     );
+  });
+});
+
+describe('equalOutputWeakness limits', () => {
+  /** 3 equal outputs of 100,000 sat and `others` changes; `reusedChanges` of them pay input addresses. */
+  function shaped(inputs: number, others: number, reusedChanges: number, v = 100_000): Tx {
+    const id = `weak-${inputs}-${others}-${reusedChanges}-${v}`;
+    const out: (number | IoSpec)[] = [v, v, v];
+    for (let k = 0; k < others; k++) {
+      out.push(k < reusedChanges ? { value: 30_001 + k, address: `${id}-in${k}` } : 30_001 + k);
+    }
+    return buildTx({ id, in: Array<number>(inputs).fill(200_000), out });
+  }
+  it('546 sat equal outputs are none, 547 possible', () => {
+    expect(equalOutputWeakness(shaped(3, 2, 0, 546), 546, 3)?.verdict).toBe('none');
+    expect(equalOutputWeakness(shaped(3, 2, 0, 547), 547, 3)?.verdict).toBe('possible');
+  });
+  it('outputs paying input addresses: 2 of 6 (a third) is fine, 3 of 6 is possible', () => {
+    expect(equalOutputWeakness(shaped(3, 3, 2), 100_000, 3)).toBeNull();
+    expect(equalOutputWeakness(shaped(3, 3, 3), 100_000, 3)).toEqual({
+      verdict: 'possible',
+      reason: '3 of 6 outputs pay input addresses (over a third)',
+    });
+  });
+  it('inputs per output: 20 for 5 outputs is fine, 21 is possible', () => {
+    expect(equalOutputWeakness(shaped(20, 2, 0), 100_000, 3)).toBeNull();
+    expect(equalOutputWeakness(shaped(21, 2, 0), 100_000, 3)).toEqual({
+      verdict: 'possible',
+      reason: '21 inputs for 5 outputs (over 4 per output)',
+    });
+  });
+});
+
+describe('a Tx0 shaped like a BlockSci CoinJoin', () => {
+  it('3 inputs, 3 premixes, fee, change, OP_RETURN: only the tx0 finding, no equal-output at any confidence', () => {
+    const tx = buildTx({
+      id: 'tx0-blocksci',
+      in: [2_000_000, 1_500_000, 1_000_000],
+      out: [{ value: 0, type: 'op_return' }, 42_500, 1_400_000, 1_004_235, 1_004_235, 1_004_235],
+    });
+    expect(isWhirlpoolTx0(tx)).not.toBeNull();
+    expect(assessCoinJoin(tx).map((f) => f.name)).toEqual(['tx0:whirlpool']);
   });
 });
