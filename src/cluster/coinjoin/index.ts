@@ -1,6 +1,6 @@
 // CoinJoin detection: several named rules, because no single rule covers every coordinator.
-// A transaction that any default detector flags never merges clusters, and carries the names
-// of the detectors that fired wherever it is shown.
+// A transaction with a CoinJoin finding at or above the veto threshold (default likely) never
+// merges clusters, and carries the detectors' names and confidence wherever it is shown.
 //
 // Where the rules disagree (test vectors from reference/taint-clustering.md section 2.3; all
 // amounts sat; "esplora" is informational and not in DETECTORS):
@@ -31,7 +31,7 @@
 // own finding and never a veto; post-mix findings need the parent transactions (post-mix.ts).
 import { InputError } from '../../model/errors.js';
 import type { Tx } from '../../model/tx.js';
-import { distinctInputKeys, type CoinJoinDetector } from './detector.js';
+import { distinctInputKeys, hasRepeatedOutputValue, type CoinJoinDetector } from './detector.js';
 import { atLeast, DEFAULT_VETO, type CoinJoinFinding, type Confidence } from './finding.js';
 import { assessTx0 } from './tx0.js';
 import { equalOutput } from './equal-output.js';
@@ -77,7 +77,8 @@ export function assessCoinJoin(
 ): CoinJoinFinding[] {
   const out: CoinJoinFinding[] = [];
   if (tx.vin.some((i) => i.coinbase)) return out;
-  if (distinctInputKeys(tx) > 1) {
+  // every detector needs a repeated output value: test that (cheap) before counting input owners
+  if (hasRepeatedOutputValue(tx) && distinctInputKeys(tx) > 1) {
     for (const d of detectors) {
       const a = d.assess(tx);
       if (a !== null) out.push({ name: d.name, kind: 'coinjoin', ...a });
