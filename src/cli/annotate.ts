@@ -1,5 +1,6 @@
 // After a trace: cluster ids and change / peel-chain findings for its rows, computed from the
 // transactions the walk already read (no further explorer requests).
+import { assessCoinJoin, postMixFindings, type Confidence } from '../cluster/coinjoin/index.js';
 import { buildClusters } from '../cluster/common-input.js';
 import { isPeelingChain, likelyChange, spendableVouts, type ChangeContext } from '../cluster/change/index.js';
 import type { Captured } from '../sources/capture.js';
@@ -22,8 +23,8 @@ export function capturedContext(c: Captured): ChangeContext {
  * Sets `cluster` on rows whose address shares a cluster of two or more addresses with others
  * (common-input links among the transactions read; CoinJoins never link).
  */
-export function addClusters(result: TraceResult, captured: Captured): void {
-  const { clusters, members } = buildClusters(captured.txs.values());
+export function addClusters(result: TraceResult, captured: Captured, veto?: Confidence): void {
+  const { clusters, members } = buildClusters(captured.txs.values(), { veto });
   const size = new Map(clusters.map((c) => [c.id, c.addresses.length]));
   const clusterOf = new Map<string, string>();
   for (const m of members) if ((size.get(m.clusterId) ?? 0) >= 2) clusterOf.set(m.address, m.clusterId);
@@ -51,4 +52,23 @@ export function addChangeFlags(result: TraceResult, captured: Captured, heuristi
     if (names) r.flags.push(`change:${names.join('+')}`);
     if (peel.has(r.txid)) r.flags.push('peel-step');
   }
+}
+
+/**
+ * Adds "post-mix:<detector>:<confidence>" to rows whose transaction spends an output of a
+ * CoinJoin read in this run (after the walk, so the flags do not depend on fetch order).
+ */
+export function addPostMixFlags(result: TraceResult, captured: Captured, veto: Confidence): void {
+  const byTx = new Map<string, string[]>();
+  for (const txid of new Set(result.rows.map((r) => r.txid))) {
+    const tx = captured.txs.get(txid);
+    if (!tx) continue;
+    const found = postMixFindings(tx, captured.txs, assessCoinJoin, veto);
+    if (found.length > 0)
+      byTx.set(
+        txid,
+        found.map((f) => `${f.name}:${f.confidence}`),
+      );
+  }
+  for (const r of result.rows) r.flags.push(...(byTx.get(r.txid) ?? []));
 }

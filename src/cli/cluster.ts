@@ -2,6 +2,7 @@
 // explorer until nothing new appears or a limit stops it (a cut cluster says so).
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
+import { DEFAULT_VETO, parseVetoThreshold } from '../cluster/coinjoin/index.js';
 import { expandCluster, type ClusterResult } from '../cluster/expand.js';
 import { checkAddress, normalizeAddress } from '../model/address.js';
 import type { ChainSource } from '../sources/source.js';
@@ -63,6 +64,7 @@ export function clusterJson(r: ClusterResult, tags: TagBook, meta: RunMeta): str
           category: tags.get(m.address)?.category ?? null,
         })),
         link_txids: r.linkTxids,
+        coinjoin_veto: r.veto,
         coinjoins_not_linked: r.skipped,
         counts: r.counts,
       },
@@ -89,10 +91,10 @@ export function clusterTable(r: ClusterResult, tags: TagBook, color: boolean): s
   }
   const lines = [
     t.toString(),
-    `${r.counts.members} addresses in ${r.clusters.length} cluster(s); ${r.counts.addressesExpanded} histories and ${r.counts.txsExamined} transactions read; ${r.counts.linkingTxs} linking transactions; ${r.counts.skippedCoinJoins} CoinJoin(s) not used for linking.`,
+    `${r.counts.members} addresses in ${r.clusters.length} cluster(s); ${r.counts.addressesExpanded} histories and ${r.counts.txsExamined} transactions read; ${r.counts.linkingTxs} linking transactions; ${r.counts.skippedCoinJoins} CoinJoin(s) not used for linking (veto at ${r.veto} or stronger).`,
   ];
   for (const s of r.skipped)
-    lines.push(`  not linked through CoinJoin ${s.txid} (${s.detectors.join(', ')})`);
+    lines.push(`  not linked through CoinJoin ${s.txid} (${s.confidence}: ${s.reasons.join('; ')})`);
   if (!r.complete) {
     lines.push('INCOMPLETE CLUSTER: more addresses may belong to it:');
     for (const i of r.incomplete) lines.push(`  - ${i.message}`);
@@ -124,17 +126,19 @@ export async function runClusterCommand(
   };
   const output = typeof opts.output === 'string' ? checkWritableFile('--output', opts.output) : null;
   const tags = typeof opts.tags === 'string' ? loadTags(opts.tags, req.network) : EMPTY_TAGS;
+  const veto = parseVetoThreshold(optString(opts, 'coinjoinVeto', DEFAULT_VETO));
   const startedAt = io.now();
   const handle = await openSourceHandle(req, io, openSource);
   try {
     const source = handle.source;
-    const result = await expandCluster(source, seeds, limits);
+    const result = await expandCluster(source, seeds, limits, { veto });
     const meta: RunMeta = {
       tool: 'btctrace',
       version: toolVersion(),
       command: argv,
       options: {
         ...limits,
+        coinjoinVeto: veto,
         format,
         output,
         network: req.network,
@@ -146,8 +150,7 @@ export async function runClusterCommand(
       tipHeight: null,
       startedAt: startedAt.toISOString(),
       finishedAt: io.now().toISOString(),
-      modelConventions:
-        'common-input ownership; transactions flagged by any CoinJoin detector (equal-output, whirlpool, wasabi1, wasabi2, joinmarket) never link',
+      modelConventions: `common-input ownership; transactions with a CoinJoin finding of confidence ${veto} or stronger (equal-output, whirlpool, wasabi1, wasabi2, joinmarket) never link; Tx0s do`,
       partial: !result.complete,
       warnings: result.incomplete.map((i) => i.message),
       requests: source.stats().requests,

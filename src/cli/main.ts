@@ -8,6 +8,9 @@ import { SeedsFailedError } from '../trace/errors.js';
 import { toolVersion } from '../version.js';
 import { processIO, type IO } from './io.js';
 
+const COINJOIN_VETO_HELP =
+  'weakest CoinJoin finding that stops common-input links: definite, likely or possible';
+
 const EXAMPLES = `
 Examples:
   $ btctrace trace bc1qq2euq8pw950klpjcawuy4uj39ym43hs6cfsegq --hops 2
@@ -82,6 +85,7 @@ function addTraceOptions(cmd: Command): Command {
         '--cluster',
         'add a cluster column: common-input links among the transactions read (CoinJoins excluded)',
       )
+      .option('--coinjoin-veto <confidence>', COINJOIN_VETO_HELP, 'likely')
       .option(
         '--change-heuristics <names>',
         'flag likely change outputs: address-reuse, address-type, optimal-change, round-number, fresh-address, locktime, peel-chain',
@@ -174,6 +178,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       .option('--max-txs <n>', 'read at most this many transactions in all', '5000')
       .option('--max-address-txs <n>', 'read at most this many transactions of one address history', '1000')
       .option('--tags <file>', 'labels: CSV with columns address,label,category')
+      .option('--coinjoin-veto <confidence>', COINJOIN_VETO_HELP, 'likely')
       .option('--format <fmt>', 'table, csv or json', 'table')
       .option('-o, --output <file>', 'write the result to a file instead of stdout'),
   ).action(async (addresses: string[], opts: Record<string, unknown>) => {

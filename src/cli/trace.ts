@@ -8,7 +8,12 @@ import { getModel } from '../trace/models/index.js';
 import type { Direction, TraceResult } from '../trace/result.js';
 import { MODEL_NAMES, type ModelName } from '../trace/taint.js';
 import { trace } from '../trace/walk.js';
-import { detectCoinJoin } from '../cluster/coinjoin/index.js';
+import {
+  assessCoinJoin,
+  parseVetoThreshold,
+  vetoFindings,
+  type Confidence,
+} from '../cluster/coinjoin/index.js';
 import { renderTrace } from '../output/index.js';
 import type { RunMeta } from '../output/meta.js';
 import { writeOutputAtomic } from '../output/write.js';
@@ -23,7 +28,7 @@ import {
   type SourceRequest,
 } from './source-options.js';
 import { Progress } from './progress.js';
-import { addChangeFlags, addClusters } from './annotate.js';
+import { addChangeFlags, addClusters, addPostMixFlags } from './annotate.js';
 import { capturing } from '../sources/capture.js';
 import { CheckedSource } from '../sources/checks.js';
 import { parseChangeHeuristicNames } from '../cluster/change/index.js';
@@ -48,6 +53,8 @@ export interface TraceRequest {
   quiet: boolean;
   /** Add a cluster column (common-input links among the transactions read). */
   cluster: boolean;
+  /** Weakest CoinJoin confidence that stops clustering and counts for --stop-at coinjoin. */
+  coinjoinVeto: Confidence;
   /** Change heuristics whose findings are flagged on rows (opt-in). */
   changeHeuristics: string[];
   source: SourceRequest;
@@ -73,6 +80,7 @@ export function traceRequest(seedArgs: string[], opts: Record<string, unknown>):
     output: typeof opts.output === 'string' ? checkWritableFile('--output', opts.output) : null,
     quiet: opts.quiet === true,
     cluster: opts.cluster === true,
+    coinjoinVeto: parseVetoThreshold(str('coinjoinVeto', 'likely')),
     changeHeuristics:
       typeof opts.changeHeuristics === 'string' ? parseChangeHeuristicNames(opts.changeHeuristics) : [],
     source,
@@ -126,14 +134,17 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
     {
       source,
       tags: book,
-      classify: detectCoinJoin,
+      // flags "coinjoin:<detector>:<confidence>", for findings at or above the veto threshold
+      classify: (tx) =>
+        vetoFindings(assessCoinJoin(tx), req.coinjoinVeto).map((f) => `${f.name}:${f.confidence}`),
       onProgress: (p) => progress.update(`${p.txs} transactions, ${source.stats().requests} requests`),
       onWarning: (w) => progress.warn(w),
     },
   );
   progress.done();
-  if (req.cluster) addClusters(result, captured);
+  if (req.cluster) addClusters(result, captured, req.coinjoinVeto);
   addChangeFlags(result, captured, req.changeHeuristics);
+  addPostMixFlags(result, captured, req.coinjoinVeto);
   const meta: RunMeta = {
     tool: 'btctrace',
     version: toolVersion(),

@@ -9,7 +9,12 @@ import {
   spendableVouts,
   type ChangeContext,
 } from '../cluster/change/index.js';
-import { detectCoinJoin, INFORMATIONAL_DETECTORS } from '../cluster/coinjoin/index.js';
+import {
+  assessCoinJoin,
+  INFORMATIONAL_DETECTORS,
+  postMixFindings,
+  type CoinJoinFinding,
+} from '../cluster/coinjoin/index.js';
 import { InputError } from '../model/errors.js';
 import { isTxid } from '../model/seed.js';
 import { outputSum, type Outspend, type Tx } from '../model/tx.js';
@@ -35,9 +40,10 @@ export interface TxReport {
   /** vsize in vbytes (weight / 4, rounded up) and fee rate in sat/vB with two decimals. */
   vsize: number;
   feeRate: number;
-  coinjoin: string[];
+  /** CoinJoin, tx0 and post-mix findings (post-mix only for parents that were read), with confidence and reason. */
+  coinjoin: CoinJoinFinding[];
   /** Detectors outside the default set that fired (shown, never used to stop or unlink). */
-  informational: string[];
+  informational: CoinJoinFinding[];
   peelStep: boolean;
   /** Per heuristic: outputs it cannot rule out as change (one = a finding). */
   change: { name: string; candidates: number[]; missing: string[] }[];
@@ -94,8 +100,8 @@ export async function txReport(
     outspends,
     vsize,
     feeRate: vsize > 0 ? Math.round((tx.fee / vsize) * 100) / 100 : 0,
-    coinjoin: detectCoinJoin(tx),
-    informational: detectCoinJoin(tx, INFORMATIONAL_DETECTORS),
+    coinjoin: [...assessCoinJoin(tx), ...postMixFindings(tx, txs, assessCoinJoin)],
+    informational: assessCoinJoin(tx, INFORMATIONAL_DETECTORS).filter((f) => f.kind === 'coinjoin'),
     peelStep: isPeelingChain(tx, ctx),
     change: spendableVouts(tx).length >= 2 ? evaluateChange(tx, ctx, heuristics) : [],
     source: where,
@@ -169,6 +175,7 @@ export function renderTxReport(
             ...fiatOf(`out:${n}`),
           })),
           flags: flagsOf(r),
+          coinjoin_findings: [...r.coinjoin, ...r.informational],
           change_heuristics: r.change,
           source: r.source,
           ...(fiat && { fee_fiat_value: fiat.cells.get('fee')!.fiat_value, fiat: fiatMeta(fiat) }),
@@ -229,6 +236,7 @@ export function renderTxReport(
     `fee ${tx.fee} sat (${formatBtc(tx.fee)} BTC), ${r.vsize} vB, ${r.feeRate.toFixed(2)} sat/vB`,
     `flags: ${flags.length ? flags.join(', ') : 'none'}`,
     ...fiatLine,
+    ...[...r.coinjoin, ...r.informational].map((f) => `  ${f.name} (${f.confidence}): ${f.reason}`),
     '',
     ins.toString(),
     outs.toString(),
@@ -238,8 +246,9 @@ export function renderTxReport(
 }
 
 function flagsOf(r: TxReport): string[] {
-  const f = r.coinjoin.map((n) => `coinjoin:${n}`);
-  for (const n of r.informational) f.push(`info:${n}`);
+  // "coinjoin:whirlpool:definite", "tx0:whirlpool:likely", "post-mix:wasabi2:likely", "info:esplora:possible"
+  const f = r.coinjoin.map((c) => `${c.kind === 'coinjoin' ? 'coinjoin:' : ''}${c.name}:${c.confidence}`);
+  for (const c of r.informational) f.push(`info:${c.name}:${c.confidence}`);
   if (r.peelStep) f.push('peel-step');
   return f;
 }

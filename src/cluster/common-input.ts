@@ -1,9 +1,18 @@
 // Common-input ownership ("Heuristic 1", Meiklejohn et al. 2013; BlockSci processTransaction):
 // the addresses a transaction spends from are controlled by one entity, so they join one
-// cluster. Coinbase transactions and CoinJoins (any detector fires) link nothing. Every link
+// cluster. Coinbase transactions and CoinJoins (a finding at or above the veto threshold) link
+// nothing; a Tx0 or a weaker CoinJoin finding does. Every link
 // keeps its transaction, so a case file can say why two addresses are together.
 import type { Tx } from '../model/tx.js';
-import { DETECTORS, detectCoinJoin, type CoinJoinDetector } from './coinjoin/index.js';
+import {
+  assessCoinJoin,
+  DEFAULT_VETO,
+  DETECTORS,
+  vetoFindings,
+  type CoinJoinDetector,
+  type CoinJoinFinding,
+  type Confidence,
+} from './coinjoin/index.js';
 import { inputKey } from './keys.js';
 import { compareKeys, KeyedUnionFind } from './union-find.js';
 
@@ -33,8 +42,17 @@ export interface LinkEvidence {
 export interface SkippedTx {
   txid: string;
   reason: 'coinbase' | 'coinjoin';
-  /** Names of the CoinJoin detectors that fired (empty for coinbase). */
+  /** Names of the CoinJoin detectors that vetoed (empty for coinbase). */
   detectors: string[];
+  /** The strongest vetoing finding's confidence; null for coinbase. */
+  confidence: Confidence | null;
+}
+
+/** The strongest confidence among vetoing findings (they are at or above the threshold). */
+export function strongest(findings: readonly CoinJoinFinding[]): Confidence | null {
+  if (findings.some((f) => f.confidence === 'definite')) return 'definite';
+  if (findings.some((f) => f.confidence === 'likely')) return 'likely';
+  return findings.length > 0 ? 'possible' : null;
 }
 
 export interface CommonInputClustering {
@@ -51,6 +69,8 @@ export interface CommonInputClustering {
 export interface CommonInputOptions {
   /** CoinJoin detectors that veto a link (default DETECTORS). */
   detectors?: readonly CoinJoinDetector[];
+  /** Weakest confidence that vetoes a link (default likely). */
+  veto?: Confidence;
 }
 
 /** Chain order: height ascending, unconfirmed last, then txid; the same whatever order txs came in. */
@@ -74,6 +94,7 @@ export function inputKeys(tx: Tx): string[] {
 /** Clusters the input addresses of txs. Duplicate txids are counted once. */
 export function buildClusters(txs: Iterable<Tx>, options: CommonInputOptions = {}): CommonInputClustering {
   const detectors = options.detectors ?? DETECTORS;
+  const veto = options.veto ?? DEFAULT_VETO;
   const unique = new Map<string, Tx>();
   for (const tx of txs) if (!unique.has(tx.txid)) unique.set(tx.txid, tx);
   const ordered = [...unique.values()].sort(compareChainOrder);
@@ -90,12 +111,17 @@ export function buildClusters(txs: Iterable<Tx>, options: CommonInputOptions = {
   for (let t = 0; t < ordered.length; t++) {
     const tx = ordered[t]!;
     if (tx.vin.some((i) => i.coinbase)) {
-      skipped.push({ txid: tx.txid, reason: 'coinbase', detectors: [] });
+      skipped.push({ txid: tx.txid, reason: 'coinbase', detectors: [], confidence: null });
       continue;
     }
-    const names = detectCoinJoin(tx, detectors);
-    if (names.length > 0) {
-      skipped.push({ txid: tx.txid, reason: 'coinjoin', detectors: names });
+    const vetoes = vetoFindings(assessCoinJoin(tx, detectors), veto);
+    if (vetoes.length > 0) {
+      skipped.push({
+        txid: tx.txid,
+        reason: 'coinjoin',
+        detectors: vetoes.map((f) => f.name),
+        confidence: strongest(vetoes),
+      });
       continue;
     }
     ids.length = 0;

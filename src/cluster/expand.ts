@@ -7,8 +7,15 @@ import { InputError } from '../model/errors.js';
 import type { Tx } from '../model/tx.js';
 import { SourceError } from '../sources/errors.js';
 import type { AddressHistory, ChainSource } from '../sources/source.js';
-import { DETECTORS, detectCoinJoin, type CoinJoinDetector } from './coinjoin/index.js';
-import { compareChainOrder, inputKeys } from './common-input.js';
+import {
+  assessCoinJoin,
+  DEFAULT_VETO,
+  DETECTORS,
+  vetoFindings,
+  type CoinJoinDetector,
+  type Confidence,
+} from './coinjoin/index.js';
+import { compareChainOrder, inputKeys, strongest } from './common-input.js';
 import { isScriptKey } from './keys.js';
 import { compareKeys, KeyedUnionFind } from './union-find.js';
 
@@ -24,6 +31,8 @@ export interface ExpandLimits {
 export interface ExpandOptions {
   /** CoinJoin detectors that veto a link (default DETECTORS). */
   detectors?: readonly CoinJoinDetector[];
+  /** Weakest confidence that vetoes a link (default likely). */
+  veto?: Confidence;
   /** Histories fetched at the same time (default 4). */
   concurrency?: number;
 }
@@ -49,8 +58,12 @@ export interface IncompleteReason {
 
 export interface CoinJoinSeen {
   txid: string;
-  /** Names of the detectors that fired, in DETECTORS order. */
+  /** Names of the detectors that vetoed, in DETECTORS order. */
   detectors: string[];
+  /** The strongest vetoing confidence. */
+  confidence: Confidence;
+  /** One reason per vetoing detector, "name: reason". */
+  reasons: string[];
 }
 
 export interface ClusterResult {
@@ -67,6 +80,8 @@ export interface ClusterResult {
   skipped: CoinJoinSeen[];
   /** Every CoinJoin seen in the histories read (a superset of skipped). Sorted by txid. */
   flagged: CoinJoinSeen[];
+  /** The weakest CoinJoin confidence that vetoed a link. */
+  veto: Confidence;
   /** Transactions that linked members, sorted. */
   linkTxids: string[];
   counts: {
@@ -98,6 +113,7 @@ export async function expandCluster(
   const concurrency = options.concurrency ?? 4;
   positiveInt('concurrency', concurrency);
   const detectors = options.detectors ?? DETECTORS;
+  const veto = options.veto ?? DEFAULT_VETO;
   const seedList = [...new Set(seeds.map((s) => s.trim()).filter((s) => s.length > 0))].sort(compareKeys);
   if (seedList.length === 0) throw new InputError('no seed address given');
 
@@ -130,9 +146,9 @@ export async function expandCluster(
 
   const seenTxs = new Set<string>();
   const linked = new Set<string>();
-  const coinjoinCache = new Map<string, string[]>();
-  const flagged = new Map<string, string[]>();
-  const skipped = new Map<string, string[]>();
+  const coinjoinCache = new Map<string, CoinJoinSeen | null>();
+  const flagged = new Map<string, CoinJoinSeen>();
+  const skipped = new Map<string, CoinJoinSeen>();
   let maxTxsHit = false;
   let expanded = 0;
 
@@ -187,11 +203,11 @@ export async function expandCluster(
       if (tx.vin.some((i) => i.coinbase)) continue;
       const keys = inputKeys(tx);
       const spendsHere = keys.includes(address);
-      let names = coinjoinCache.get(tx.txid);
-      if (names === undefined) coinjoinCache.set(tx.txid, (names = detectCoinJoin(tx, detectors)));
-      if (names.length > 0) {
-        flagged.set(tx.txid, names);
-        if (spendsHere) skipped.set(tx.txid, names);
+      let cj = coinjoinCache.get(tx.txid);
+      if (cj === undefined) coinjoinCache.set(tx.txid, (cj = vetoOf(tx, detectors, veto)));
+      if (cj !== null) {
+        flagged.set(tx.txid, cj);
+        if (spendsHere) skipped.set(tx.txid, cj);
         continue;
       }
       if (!spendsHere || keys.length < 2 || linked.has(tx.txid)) continue;
@@ -242,10 +258,8 @@ export async function expandCluster(
   members.sort(
     (a, b) => compareKeys(a.clusterId, b.clusterId) || a.hop - b.hop || compareKeys(a.address, b.address),
   );
-  const seen = (m: Map<string, string[]>): CoinJoinSeen[] =>
-    [...m.entries()]
-      .sort((a, b) => compareKeys(a[0], b[0]))
-      .map(([txid, detectorNames]) => ({ txid, detectors: detectorNames }));
+  const seen = (m: Map<string, CoinJoinSeen>): CoinJoinSeen[] =>
+    [...m.values()].sort((a, b) => compareKeys(a.txid, b.txid));
 
   return {
     seeds: seedList,
@@ -255,6 +269,7 @@ export async function expandCluster(
     incomplete: sortReasons(incomplete),
     skipped: seen(skipped),
     flagged: seen(flagged),
+    veto,
     linkTxids: [...linked].sort(compareKeys),
     counts: {
       members: members.length,
@@ -263,6 +278,18 @@ export async function expandCluster(
       linkingTxs: linked.size,
       skippedCoinJoins: skipped.size,
     },
+  };
+}
+
+/** The veto on tx: its CoinJoin findings at or above the threshold, or null. */
+function vetoOf(tx: Tx, detectors: readonly CoinJoinDetector[], veto: Confidence): CoinJoinSeen | null {
+  const v = vetoFindings(assessCoinJoin(tx, detectors), veto);
+  if (v.length === 0) return null;
+  return {
+    txid: tx.txid,
+    detectors: v.map((f) => f.name),
+    confidence: strongest(v)!,
+    reasons: v.map((f) => `${f.name}: ${f.reason}`),
   };
 }
 

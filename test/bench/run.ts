@@ -21,7 +21,8 @@
 // Every measured trace's CSV is compared byte for byte with a strictly sequential run
 // (concurrency 1, no bulk outspends, no latency), which also warms the code up.
 // Then the engine (engine-bench.ts, 1M transactions; 100k with --short) and the start-up time
-// of `btctrace --version`. Results go to stdout as tables and to a JSON file.
+// of `btctrace --version`, and the CoinJoin detectors against ../shared/realdata/coinjoin
+// (coinjoin-bench.ts). Results go to stdout as tables and to a JSON file.
 // Exit code 1 when any output disagrees or any resource was asked twice.
 
 import { spawnSync } from 'node:child_process';
@@ -34,6 +35,7 @@ import { benchCase, CASE_NAMES, type CaseName, type CaseSize } from './cases.js'
 import { runEngineBenchChild, type EngineFigures } from './engine-bench.js';
 import { runCase, type RunSettings } from './run-case.js';
 import { windowRounds } from './critical.js';
+import { DEFAULT_DIR as COINJOIN_DIR, loadSet, runCoinJoinBench } from './coinjoin-bench.js';
 
 const REPO = path.resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -338,6 +340,10 @@ async function main(): Promise<void> {
   process.stdout.write(formatResults(results) + '\n');
   writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
   process.stdout.write(`\nresults written to ${json}\n`);
+  // CoinJoin detectors against the shared labelled set (coinjoin-bench.ts); skipped when absent
+  if (existsSync(path.join(COINJOIN_DIR, 'labels.csv'))) {
+    process.stdout.write('\n' + runCoinJoinBench(loadSet(COINJOIN_DIR)).text + '\n');
+  } else process.stdout.write(`\ncoinjoin bench: skipped, ${COINJOIN_DIR} is absent\n`);
   if (!results.ok) {
     process.stderr.write(
       'bench: FAILED: an output differs from the sequential run, or a resource was asked twice\n',

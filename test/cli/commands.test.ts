@@ -49,14 +49,49 @@ describe('btctrace cluster', () => {
     ]);
     const j = JSON.parse(cj.out) as {
       members: { address: string }[];
-      coinjoins_not_linked: { txid: string; detectors: string[] }[];
+      coinjoin_veto: string;
+      coinjoins_not_linked: { txid: string; detectors: string[]; confidence: string }[];
     };
     expect(j.members).toHaveLength(1);
-    expect(j.coinjoins_not_linked).toEqual([{ txid: COINJOIN, detectors: ['whirlpool'] }]);
+    expect(j.coinjoin_veto).toBe('likely');
+    expect(
+      j.coinjoins_not_linked.map(({ txid, detectors, confidence }) => ({ txid, detectors, confidence })),
+    ).toEqual([{ txid: COINJOIN, detectors: ['whirlpool'], confidence: 'definite' }]);
     const cut = await run(['cluster', SHOP_A, '--offline', DEMO_DIR, '--max-addresses', '2']);
     expect(cut.code).toBe(1);
     expect(cut.out).toMatch(/INCOMPLETE CLUSTER/);
     expect(cut.err).toMatch(/INCOMPLETE CLUSTER/);
+  });
+});
+
+describe('--coinjoin-veto', () => {
+  const MEMBER = 'bc1qdc6thfpdlc8g6s9fye0wum477dl4z6zglcpzgv';
+  it('trace flags carry the confidence; a bad threshold is a one-line error, exit 2', async () => {
+    const t = await run([
+      'trace',
+      MEMBER,
+      '--offline',
+      DEMO_DIR,
+      '--format',
+      'csv',
+      '--quiet',
+      '--stop-at',
+      'none',
+    ]);
+    expect(t.code).toBe(0);
+    expect(t.out.split('\n').filter((l) => l.includes(',coinjoin:whirlpool:definite,'))).toHaveLength(5);
+    const bad = await run(['cluster', MEMBER, '--offline', DEMO_DIR, '--coinjoin-veto', 'sure']);
+    expect([bad.code, bad.err]).toEqual([
+      2,
+      'btctrace: --coinjoin-veto: "sure" is not one of definite, likely, possible\n',
+    ]);
+  });
+  it('cluster names the threshold and the confidence of each skipped CoinJoin', async () => {
+    const r = await run(['cluster', MEMBER, '--offline', DEMO_DIR, '--coinjoin-veto', 'definite']);
+    expect(r.out).toMatch(/1 CoinJoin\(s\) not used for linking \(veto at definite or stronger\)\./);
+    expect(r.out).toContain(
+      `not linked through CoinJoin ${COINJOIN} (definite: whirlpool: Whirlpool 5000000 sat pool: `,
+    );
   });
 });
 
@@ -71,7 +106,7 @@ describe('btctrace tx', () => {
       flags: string[];
       outputs: { value_sat: number }[];
     };
-    expect(j.flags).toEqual(['coinjoin:whirlpool', 'info:esplora']);
+    expect(j.flags).toEqual(['coinjoin:whirlpool:definite', 'info:esplora:possible']);
     expect(j.fee_sat).toBe(760);
     expect(j.vsize).toBe(505);
     expect(j.fee_rate_sat_vb).toBe(1.5);

@@ -67,8 +67,8 @@ describe('common-input rules', () => {
     const r = buildClusters([mix, aliceSpend, cb]);
     expect(r.clusters.map((c) => c.addresses)).toEqual([['bc1-alice', 'bc1-alice2']]);
     expect(r.skipped).toEqual([
-      { txid: cb.txid, reason: 'coinbase', detectors: [] },
-      { txid: mix.txid, reason: 'coinjoin', detectors: ['whirlpool'] },
+      { txid: cb.txid, reason: 'coinbase', detectors: [], confidence: null },
+      { txid: mix.txid, reason: 'coinjoin', detectors: ['whirlpool'], confidence: 'definite' },
     ]);
   });
 
@@ -79,7 +79,7 @@ describe('common-input rules', () => {
     expect(r.members.find((m) => m.address === 'bc1-bob')!.linkedByTxid).toBe(mix.txid);
   });
 
-  it('a configured detector set is used (Esplora rule vetoes the batch payout too)', () => {
+  it('a configured detector set is used (Esplora rule vetoes the batch payout at veto "possible")', () => {
     const batch = buildTx({
       id: 'batch',
       in: [
@@ -89,8 +89,9 @@ describe('common-input rules', () => {
       out: [2_000_000, 2_000_000, 2_000_000, 2_990_000],
     });
     expect(buildClusters([batch]).clusters.map((c) => c.addresses)).toEqual([['1ExchangeA', '1ExchangeB']]);
-    expect(buildClusters([batch], { detectors: [...DETECTORS, esplora] }).skipped).toEqual([
-      { txid: batch.txid, reason: 'coinjoin', detectors: ['esplora'] },
+    expect(buildClusters([batch], { detectors: [...DETECTORS, esplora] }).skipped).toEqual([]);
+    expect(buildClusters([batch], { detectors: [...DETECTORS, esplora], veto: 'possible' }).skipped).toEqual([
+      { txid: batch.txid, reason: 'coinjoin', detectors: ['esplora'], confidence: 'possible' },
     ]);
     expect(
       buildClusters([mix], { detectors: [createWhirlpoolDetector({ pools: [5_000_000] })] }).clusters.length,

@@ -71,8 +71,15 @@ describe('expandCluster: hops, seeds and CoinJoins', () => {
   it('CoinJoin participants stay apart; the mix is listed as skipped with its detector', async () => {
     const r = await expandCluster(new FakeChainSource(txs), ['bc1-p1'], roomy);
     expect(r.members.map((m) => m.address)).toEqual(['bc1-p1', 'bc1-p1b']);
-    expect(r.skipped).toEqual([{ txid: fakeTxid('mix'), detectors: ['whirlpool'] }]);
-    expect(r.flagged).toEqual([{ txid: fakeTxid('mix'), detectors: ['whirlpool'] }]);
+    const seen = {
+      txid: fakeTxid('mix'),
+      detectors: ['whirlpool'],
+      confidence: 'definite',
+      reasons: [expect.stringMatching(/^whirlpool: Whirlpool \d+ sat pool: /)],
+    };
+    expect(r.skipped).toEqual([seen]);
+    expect(r.flagged).toEqual([seen]);
+    expect(r.veto).toBe('likely');
     expect(r.counts.skippedCoinJoins).toBe(1);
     expect(r.complete).toBe(true);
   });

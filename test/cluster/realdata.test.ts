@@ -28,7 +28,7 @@ describe.skipIf(!present)('real data: CoinJoin detection', () => {
     expect([mix.vin.length, mix.vout.length, mix.status.height]).toEqual([5, 5, 574_682]);
     expect(detectCoinJoin(mix)).toEqual(['whirlpool']);
     expect(buildClusters([mix]).skipped).toEqual([
-      { txid: MIX, reason: 'coinjoin', detectors: ['whirlpool'] },
+      { txid: MIX, reason: 'coinjoin', detectors: ['whirlpool'], confidence: 'definite' },
     ]);
     expect(buildClusters([mix]).members).toEqual([]);
   });

@@ -70,7 +70,7 @@ describe('over the loopback explorer', () => {
     ).rows;
     const premix = rows.find((x) => x.spent_by === COINJOIN)!;
     expect(premix.status).toBe('stopped');
-    expect(premix.note).toBe(`spent in CoinJoin ${COINJOIN} (whirlpool)`);
+    expect(premix.note).toBe(`spent in CoinJoin ${COINJOIN} (whirlpool:definite)`);
     expect(rows.some((x) => x.txid === COINJOIN)).toBe(false);
   });
 });

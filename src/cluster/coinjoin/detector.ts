@@ -2,11 +2,19 @@
 // Detectors are pure functions of one normalized transaction; none looks at other transactions.
 import type { Tx } from '../../model/tx.js';
 import { inputKey } from '../keys.js';
+import type { Assessment } from './finding.js';
 
 export interface CoinJoinDetector {
   /** Stable name, shown in output next to every transaction it flags. */
   readonly name: string;
+  /** Confidence and reason when the rule fires; null when it does not. */
+  assess(tx: Tx): Assessment | null;
+  /** assess(tx) !== null, at any confidence. */
   detect(tx: Tx): boolean;
+}
+
+export function makeDetector(name: string, assess: (tx: Tx) => Assessment | null): CoinJoinDetector {
+  return { name, assess, detect: (tx) => assess(tx) !== null };
 }
 
 /** Block height for height-gated rules; unconfirmed transactions count as current (every gate open). */

@@ -3,7 +3,7 @@
 // payouts (an exchange paying three customers the same amount, CJ5), so it is not in the
 // default set and never stops a merge unless a caller puts it there on purpose.
 import type { Tx } from '../../model/tx.js';
-import { hasRepeatedOutputValue, outputValueGroups, type CoinJoinDetector } from './detector.js';
+import { hasRepeatedOutputValue, makeDetector, outputValueGroups } from './detector.js';
 
 export function isEsploraCoinJoinLike(tx: Tx): boolean {
   if (tx.vin.length <= 1 || !hasRepeatedOutputValue(tx)) return false;
@@ -11,4 +11,11 @@ export function isEsploraCoinJoinLike(tx: Tx): boolean {
   return outputValueGroups(tx).topCount >= target;
 }
 
-export const esplora: CoinJoinDetector = { name: 'esplora', detect: isEsploraCoinJoinLike };
+export const esplora = makeDetector('esplora', (tx) => {
+  if (!isEsploraCoinJoinLike(tx)) return null;
+  const g = outputValueGroups(tx);
+  return {
+    confidence: 'possible',
+    reason: `${g.topCount} outputs of ${g.topValue} sat (Esplora coinjoin-equal-outputs; batch payouts look the same)`,
+  };
+});

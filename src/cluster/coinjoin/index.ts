@@ -1,6 +1,6 @@
 // CoinJoin detection: several named rules, because no single rule covers every coordinator.
-// A transaction that any default detector flags never merges clusters, and carries the names
-// of the detectors that fired wherever it is shown.
+// A transaction with a CoinJoin finding at or above the veto threshold (default likely) never
+// merges clusters, and carries the detectors' names and confidence wherever it is shown.
 //
 // Where the rules disagree (test vectors from reference/taint-clustering.md section 2.3; all
 // amounts sat; "esplora" is informational and not in DETECTORS):
@@ -25,9 +25,15 @@
 // (f) with crocs-muni's 15-input minimum; nopara73's 50 misses this 15-input round.
 // Not implemented: jm_unmixer's JoinMarket candidate rule and DESIGN.md's generic rule (>= 2
 // equal outputs and as many input addresses), which flags every vector but CJ5.
+//
+// Every finding carries a confidence (finding.ts) and its reason; common-input clustering is
+// vetoed by CoinJoin findings at or above a threshold (default likely). A Whirlpool Tx0 is its
+// own finding and never a veto; post-mix findings need the parent transactions (post-mix.ts).
 import { InputError } from '../../model/errors.js';
 import type { Tx } from '../../model/tx.js';
-import type { CoinJoinDetector } from './detector.js';
+import { distinctInputKeys, hasRepeatedOutputValue, type CoinJoinDetector } from './detector.js';
+import { atLeast, DEFAULT_VETO, type CoinJoinFinding, type Confidence } from './finding.js';
+import { assessTx0 } from './tx0.js';
 import { equalOutput } from './equal-output.js';
 import { esplora } from './esplora.js';
 import { joinmarket } from './joinmarket.js';
@@ -36,6 +42,17 @@ import { wasabi2 } from './wasabi2.js';
 import { whirlpool } from './whirlpool.js';
 
 export type { CoinJoinDetector } from './detector.js';
+export {
+  atLeast,
+  CONFIDENCES,
+  DEFAULT_VETO,
+  findingLabel,
+  parseVetoThreshold,
+  type CoinJoinFinding,
+  type Confidence,
+} from './finding.js';
+export { assessTx0, isWhirlpoolTx0 } from './tx0.js';
+export { postMixFindings } from './post-mix.js';
 export { equalOutput, isEqualOutputCoinJoin } from './equal-output.js';
 export { esplora, isEsploraCoinJoinLike } from './esplora.js';
 export { createJoinMarketDetector, joinmarket } from './joinmarket.js';
@@ -49,12 +66,44 @@ export const DETECTORS: readonly CoinJoinDetector[] = [equalOutput, whirlpool, w
 /** Detectors that may be shown but are not in the default set (they flag non-CoinJoins). */
 export const INFORMATIONAL_DETECTORS: readonly CoinJoinDetector[] = [esplora];
 
-/** Names of the detectors that fire on tx, in the order of `detectors`. Coinbase never fires. */
-export function detectCoinJoin(tx: Tx, detectors: readonly CoinJoinDetector[] = DETECTORS): string[] {
-  const names: string[] = [];
-  if (tx.vin.some((i) => i.coinbase)) return names;
-  for (const d of detectors) if (d.detect(tx)) names.push(d.name);
-  return names;
+/**
+ * Every finding on tx at any confidence: the CoinJoin detectors that fire (in the order of
+ * `detectors`), then tx0:whirlpool. Coinbase never fires; a transaction whose inputs all spend
+ * from one address is never a CoinJoin (one key signed every input).
+ */
+export function assessCoinJoin(
+  tx: Tx,
+  detectors: readonly CoinJoinDetector[] = DETECTORS,
+): CoinJoinFinding[] {
+  const out: CoinJoinFinding[] = [];
+  if (tx.vin.some((i) => i.coinbase)) return out;
+  // every detector needs a repeated output value: test that (cheap) before counting input owners
+  if (hasRepeatedOutputValue(tx) && distinctInputKeys(tx) > 1) {
+    for (const d of detectors) {
+      const a = d.assess(tx);
+      if (a !== null) out.push({ name: d.name, kind: 'coinjoin', ...a });
+    }
+  }
+  const tx0 = assessTx0(tx);
+  if (tx0 !== null) out.push({ name: 'tx0:whirlpool', kind: 'tx0', ...tx0 });
+  return out;
+}
+
+/** The findings that stop common-input clustering: CoinJoins at or above threshold. */
+export function vetoFindings(
+  findings: readonly CoinJoinFinding[],
+  threshold: Confidence = DEFAULT_VETO,
+): CoinJoinFinding[] {
+  return findings.filter((f) => f.kind === 'coinjoin' && atLeast(f.confidence, threshold));
+}
+
+/** Names of the detectors whose CoinJoin finding on tx is at or above threshold (the veto). */
+export function detectCoinJoin(
+  tx: Tx,
+  detectors: readonly CoinJoinDetector[] = DETECTORS,
+  threshold: Confidence = DEFAULT_VETO,
+): string[] {
+  return vetoFindings(assessCoinJoin(tx, detectors), threshold).map((f) => f.name);
 }
 
 /** Detectors by name (e.g. from a command-line list), in DETECTORS order then informational ones. */

@@ -6,10 +6,12 @@ import {
   almost,
   dumplingsGate,
   nativeSegwitOnly,
+  makeDetector,
   outputValueGroups,
   ruleHeight,
   type CoinJoinDetector,
 } from './detector.js';
+import type { Assessment } from './finding.js';
 import { wasabi2 as defaultWasabi2 } from './wasabi2.js';
 
 /** Dumplings FirstWasabiBlock and FirstWasabiNoCoordAddressBlock. */
@@ -34,29 +36,37 @@ export interface Wasabi1Options {
 
 export function createWasabi1Detector(options: Wasabi1Options = {}): CoinJoinDetector {
   const w2 = options.wasabi2 ?? defaultWasabi2;
-  return {
-    name: 'wasabi1',
-    detect(tx: Tx): boolean {
-      const height = ruleHeight(tx);
-      if (!dumplingsGate(tx) || height < WASABI1_FIRST_HEIGHT) return false;
-      const groups = outputValueGroups(tx);
-      let hit: boolean;
-      if (height < WASABI1_NO_COORD_ADDRESS_HEIGHT) {
-        hit =
-          tx.vout.some(
-            (o) => o.address !== null && WASABI1_COORDINATOR_ADDRESSES.has(o.address.toLowerCase()),
-          ) && groups.topCount > 2;
-      } else {
-        hit =
-          nativeSegwitOnly(tx) &&
-          groups.topCount >= MIN_EQUAL_OUTPUTS &&
-          tx.vin.length >= groups.topCount &&
-          almost(groups.topValue, BASE_DENOMINATION, BASE_PRECISION) &&
-          groups.uniqueValueCount >= 2;
+  return makeDetector('wasabi1', (tx: Tx): Assessment | null => {
+    const height = ruleHeight(tx);
+    if (!dumplingsGate(tx) || height < WASABI1_FIRST_HEIGHT) return null;
+    const groups = outputValueGroups(tx);
+    let hit: Assessment | null = null;
+    if (height < WASABI1_NO_COORD_ADDRESS_HEIGHT) {
+      const fee = tx.vout.find(
+        (o) => o.address !== null && WASABI1_COORDINATOR_ADDRESSES.has(o.address.toLowerCase()),
+      );
+      if (fee && groups.topCount > 2) {
+        hit = {
+          confidence: 'definite',
+          reason: `pays the zkSNACKs coordinator fee address ${fee.address}; ${groups.topCount} equal outputs of ${groups.topValue} sat`,
+        };
       }
-      return hit && !w2.detect(tx);
-    },
-  };
+    } else if (
+      nativeSegwitOnly(tx) &&
+      groups.topCount >= MIN_EQUAL_OUTPUTS &&
+      tx.vin.length >= groups.topCount &&
+      almost(groups.topValue, BASE_DENOMINATION, BASE_PRECISION) &&
+      groups.uniqueValueCount >= 2
+    ) {
+      hit = {
+        confidence: 'likely',
+        reason:
+          `Wasabi 1 shape: all P2WPKH, ${groups.topCount} equal outputs of ${groups.topValue} sat (0.1 BTC +- 0.02), ` +
+          `${tx.vin.length} inputs, ${groups.uniqueValueCount} outputs of unique value (change, coordinator fee)`,
+      };
+    }
+    return hit !== null && !w2.detect(tx) ? hit : null;
+  });
 }
 
 export const wasabi1: CoinJoinDetector = createWasabi1Detector();

@@ -3,7 +3,15 @@
 // output exactly the pool amount, at least one input exactly the pool amount and the others
 // within 0.0011 BTC of it (premix inputs carry the miner fee).
 import type { Tx } from '../../model/tx.js';
-import { almost, dumplingsGate, nativeSegwitOnly, ruleHeight, type CoinJoinDetector } from './detector.js';
+import {
+  almost,
+  dumplingsGate,
+  makeDetector,
+  nativeSegwitOnly,
+  ruleHeight,
+  type CoinJoinDetector,
+} from './detector.js';
+import type { Assessment } from './finding.js';
 
 /**
  * Pool amounts in sat. The four Samourai pools (0.001, 0.01, 0.05, 0.5 BTC) are in every
@@ -19,6 +27,10 @@ export const DEFAULT_WHIRLPOOL_POOLS: readonly number[] = [
 /** Dumplings FirstSamouraiBlock. */
 export const WHIRLPOOL_FIRST_HEIGHT = 570_000;
 
+/** Inputs (and outputs) of one mix: 5 is the classic round, Dumplings accepts up to 10. */
+export const WHIRLPOOL_MIN_INPUTS = 5;
+export const WHIRLPOOL_MAX_INPUTS = 10;
+
 /** Largest distance of a premix input from the pool amount (Money.Coins(0.0011m)). */
 export const WHIRLPOOL_INPUT_MARGIN = 110_000;
 
@@ -33,24 +45,27 @@ export function createWhirlpoolDetector(options: WhirlpoolOptions = {}): CoinJoi
     if (!Number.isSafeInteger(p) || p <= 0)
       throw new RangeError(`Whirlpool pool ${p} is not a positive integer (sat)`);
   }
-  return {
-    name: 'whirlpool',
-    detect(tx: Tx): boolean {
-      if (!dumplingsGate(tx) || ruleHeight(tx) < WHIRLPOOL_FIRST_HEIGHT) return false;
-      const n = tx.vin.length;
-      if (n < 5 || n > 10 || tx.vout.length !== n) return false;
-      if (!nativeSegwitOnly(tx)) return false;
-      const pool = tx.vout[0]!.value;
-      if (!pools.has(pool) || tx.vout.some((o) => o.value !== pool)) return false;
-      let exact = 0;
-      for (const i of tx.vin) {
-        const v = i.prevout!.value; // nativeSegwitOnly guarantees a prevout
-        if (v === pool) exact++;
-        else if (!almost(v, pool, WHIRLPOOL_INPUT_MARGIN)) return false;
-      }
-      return exact >= 1;
-    },
-  };
+  return makeDetector('whirlpool', (tx: Tx): Assessment | null => {
+    if (!dumplingsGate(tx) || ruleHeight(tx) < WHIRLPOOL_FIRST_HEIGHT) return null;
+    const n = tx.vin.length;
+    if (n < WHIRLPOOL_MIN_INPUTS || n > WHIRLPOOL_MAX_INPUTS || tx.vout.length !== n) return null;
+    if (!nativeSegwitOnly(tx)) return null;
+    const pool = tx.vout[0]!.value;
+    if (!pools.has(pool) || tx.vout.some((o) => o.value !== pool)) return null;
+    let exact = 0;
+    for (const i of tx.vin) {
+      const v = i.prevout!.value; // nativeSegwitOnly guarantees a prevout
+      if (v === pool) exact++;
+      else if (!almost(v, pool, WHIRLPOOL_INPUT_MARGIN)) return null;
+    }
+    if (exact < 1) return null;
+    return {
+      confidence: 'definite',
+      reason:
+        `Whirlpool ${pool} sat pool: ${n} P2WPKH inputs and ${n} outputs all exactly the pool amount; ` +
+        `${exact} remix input(s) exactly ${pool} sat, ${n - exact} premix input(s) within ${WHIRLPOOL_INPUT_MARGIN} sat of it`,
+    };
+  });
 }
 
 export const whirlpool: CoinJoinDetector = createWhirlpoolDetector();
