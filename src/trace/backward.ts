@@ -125,6 +125,11 @@ class BackwardWalk extends WalkBase {
     );
   }
 
+  /** Children before parents: a transaction's amount of interest comes from its spenders. */
+  protected override rank(txid: string): number {
+    return -(this.txs.get(txid)?.status.height ?? Number.MAX_SAFE_INTEGER);
+  }
+
   protected compute(txid: string): void {
     const tx = this.txs.get(txid)!;
     const interest: (Taint | null)[] = [];

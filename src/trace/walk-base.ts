@@ -11,6 +11,7 @@ import { SeedsFailedError } from './errors.js';
 import { sortRows, sortTxs } from './order.js';
 import type { Direction, FlowRow, TraceResult, TxTaintSummary } from './result.js';
 import { Tracker } from './tracker.js';
+import { DirtyQueue } from './dirty-queue.js';
 import { describeError, type WalkDeps, type WalkOptions } from './walk-common.js';
 
 export abstract class WalkBase {
@@ -24,8 +25,8 @@ export abstract class WalkBase {
   protected readonly truncated = new Set<string>();
   /** Named findings per transaction (CoinJoin detectors, coinbase ...). */
   protected readonly flags = new Map<string, string[]>();
-  /** Transactions whose inputs changed since they were last computed. */
-  protected readonly dirty = new Set<string>();
+  /** Transactions whose inputs changed since they were last computed, in chain order. */
+  protected readonly dirty = new DirtyQueue((txid) => this.rank(txid));
   protected partial = false;
   private readonly warnings: string[] = [];
   private draining = false;
@@ -44,6 +45,14 @@ export abstract class WalkBase {
   protected abstract compute(txid: string): void;
   protected abstract rows(): FlowRow[];
   protected abstract txSummaries(): TxTaintSummary[];
+
+  /**
+   * Where a transaction comes in the recompute order: forward, parents before children (block
+   * height, unconfirmed last); backward overrides it with the mirror image.
+   */
+  protected rank(txid: string): number {
+    return this.txs.get(txid)?.status.height ?? Number.MAX_SAFE_INTEGER;
+  }
 
   async run(seeds: Seed[]): Promise<TraceResult> {
     let tipHeight: number | null = null;
@@ -137,14 +146,25 @@ export abstract class WalkBase {
 
   /** Recomputes dirty transactions until nothing changes. */
   protected drain(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.tracker.track(
+      new Promise<void>((r) => setImmediate(r)),
+      () => {
+        this.scheduled = false;
+        this.drainNow();
+      },
+      () => {},
+    );
+  }
+
+  private scheduled = false;
+
+  private drainNow(): void {
     if (this.draining) return;
     this.draining = true;
     try {
-      while (this.dirty.size > 0) {
-        const txid = this.dirty.values().next().value as string;
-        this.dirty.delete(txid);
-        this.compute(txid);
-      }
+      for (let txid = this.dirty.take(); txid !== undefined; txid = this.dirty.take()) this.compute(txid);
     } finally {
       this.draining = false;
     }

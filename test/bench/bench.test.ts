@@ -10,16 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  checkGraph,
-  clusterInputs,
-  generateGraph,
-  graphBytes,
-  outCount,
-  propagate,
-  rangesOf,
-  txOfOutput,
-} from '../../src/engine/index.js';
+import { generateGraph } from './graph/generate.js';
+import { checkGraph, graphBytes, outCount, txOfOutput } from './graph/graph.js';
+import { GraphSource } from './graph/source.js';
 import { executeTrace, traceRequest } from '../../src/cli/trace.js';
 import { createSource } from '../../src/sources/index.js';
 import { EMPTY_TAGS } from '../../src/tags/tags.js';
@@ -227,85 +220,51 @@ describe('engine', () => {
     expect(() => checkGraph(bad)).toThrow(/already spent|spends output/);
   });
 
-  // The engine must give the explorer walk's numbers: same model functions, same order.
+  // The walk bench's in-memory source must answer as the explorer path does (EsploraSource
+  // parsing the same chain as JSON): same rows and taint for every model.
   const g = generateGraph({ txCount: 1500, seed: 3 });
-  const seeds = [g.outStart[0]!, g.outStart[3]! + 0, g.outStart[7]!, g.outStart[12]!];
-  const chain = graphChain(g, 'engine-vs-walk');
+  const chain = graphChain(g, 'graph-source-vs-esplora');
   for (const model of MODEL_NAMES) {
-    it(`propagates ${model} exactly as the walk does`, async () => {
-      const state = propagate(g, model, seeds);
-      const result = await trace(
+    it(`GraphSource gives the Esplora path's ${model} taint`, async () => {
+      const opts = {
+        model: MODELS[model],
+        hops: 1000,
+        minSat: 0,
+        maxTxs: 100_000,
+        maxAddressTxs: 1000,
+        stopAt: [],
+      };
+      const o = g.outStart[0]!;
+      const [txid, vout] = chain.outpoints[o]!.split(':') as [string, string];
+      const viaJson = await trace(
         'forward',
-        seeds.map((o) => {
-          const [txid, vout] = chain.outpoints[o]!.split(':') as [string, string];
-          return { kind: 'outpoint' as const, txid, vout: Number(vout), input: chain.outpoints[o]! };
-        }),
-        { model: MODELS[model], hops: 1000, minSat: 0, maxTxs: 100_000, maxAddressTxs: 1000, stopAt: [] },
-        { source: memorySource(chain.chain), tags: EMPTY_TAGS },
+        [{ kind: 'outpoint', txid, vout: Number(vout), input: `${txid}:${vout}` }],
+        opts,
+        {
+          source: memorySource(chain.chain),
+          tags: EMPTY_TAGS,
+        },
       );
-      expect(result.partial).toBe(false);
-      const byOutpoint = new Map(chain.outpoints.map((k, o) => [k, o]));
-      const walked = new Map(result.rows.map((r) => [byOutpoint.get(`${r.txid}:${r.vout}`)!, r.taintedSat]));
-      const engine = new Map<number, number>();
-      for (let o = 0; o < state.amount.length; o++) if (state.amount[o]! > 0) engine.set(o, state.amount[o]!);
-      expect(walked.size).toBe(engine.size);
-      expect(walked.size).toBeGreaterThan(50);
-      for (const [o, t] of engine) expect(walked.get(o), chain.outpoints[o]).toBe(t);
-      const byTxid = new Map(chain.txids.map((t, i) => [t, i]));
-      for (const s of result.txs) expect(state.fee[byTxid.get(s.txid)!], s.txid).toBe(s.feeTainted);
-      expect(result.txs.length).toBe(state.taintedTxs);
+      const src = new GraphSource(g);
+      const gtxid = src.tx(0).txid;
+      const direct = await trace(
+        'forward',
+        [{ kind: 'outpoint', txid: gtxid, vout: 0, input: `${gtxid}:0` }],
+        opts,
+        {
+          source: src,
+          tags: EMPTY_TAGS,
+        },
+      );
+      expect(direct.partial).toBe(false);
+      expect(direct.rows.length).toBe(viaJson.rows.length);
+      expect(direct.rows.length).toBeGreaterThan(50);
+      const sum = (r: typeof direct) => r.rows.reduce((s, x) => s + x.taintedSat, 0);
+      expect(sum(direct)).toBe(sum(viaJson));
+      const fees = (r: typeof direct) => r.txs.map((t) => t.feeTainted).sort((x, y) => x - y);
+      expect(fees(direct)).toEqual(fees(viaJson));
     });
   }
-
-  it('keeps exact satoshi ranges for the order-based models', () => {
-    const s = propagate(g, 'fifo', seeds);
-    for (let o = 0; o < s.amount.length; o++) {
-      const r = rangesOf(s, o)!;
-      let sum = 0;
-      for (let k = 0; k < r.length; k += 2) sum += r[k + 1]! - r[k]!;
-      expect(sum).toBe(s.amount[o]);
-    }
-    expect(rangesOf(s, seeds[0]!)).toEqual([0, g.outValue[seeds[0]!]]);
-  });
-
-  it('the typed-array path gives the model functions` doubles, bit for bit', () => {
-    const big = generateGraph({ txCount: 20_000, seed: 5 });
-    const some = Array.from({ length: 300 }, (_, i) => big.outStart[i]!);
-    for (const model of ['haircut', 'poison'] as const) {
-      const slow = propagate(big, model, some);
-      const fast = propagate(big, model, some, { fast: true });
-      expect(fast.taintedTxs).toBe(slow.taintedTxs);
-      expect(fast.taintedTxs).toBeGreaterThan(15_000);
-      expect(Buffer.from(fast.amount.buffer).equals(Buffer.from(slow.amount.buffer))).toBe(true);
-      expect(Buffer.from(fast.fee.buffer).equals(Buffer.from(slow.fee.buffer))).toBe(true);
-    }
-  });
-
-  it('clusters common inputs like a plain reference does', () => {
-    const small = generateGraph({ txCount: 1000, seed: 7 });
-    const c = clusterInputs(small);
-    expect([c.inputs, c.merges, c.clusters]).toEqual([1435, 458, 1030]);
-    // Reference: label propagation over "spent together" edges until nothing changes.
-    const label = Int32Array.from({ length: small.addressCount }, (_, a) => a);
-    for (let changed = true; changed;) {
-      changed = false;
-      for (let i = 0; i < small.txCount; i++) {
-        const addrs: number[] = [];
-        for (let k = small.inStart[i]!; k < small.inStart[i + 1]!; k++)
-          addrs.push(small.outAddress[small.inOutpoint[k]!]!);
-        const min = Math.min(...addrs.map((a) => label[a]!));
-        for (const a of addrs) {
-          if (label[a]! === min) continue;
-          label[a] = min;
-          changed = true;
-        }
-      }
-    }
-    expect(new Set(label).size).toBe(c.clusters);
-    for (let a = 0; a < small.addressCount; a++) {
-      expect(c.sets.find(a) === c.sets.find(label[a]!)).toBe(true);
-    }
-  });
 });
 
 describe('the short bench', () => {
@@ -333,16 +292,8 @@ describe('the short bench', () => {
     );
     expect(results.cases.find((c) => c.case === 'peel')!.critical).toBe(31);
     expect(results.cases.every((c) => c.latencyMs > 0 || c.ratio === null)).toBe(true);
-    expect(results.engine!.txCount).toBe(100_000);
-    expect(results.engine!.models.map((m) => `${m.model}/${m.path}`)).toEqual([
-      'poison/model',
-      'haircut/model',
-      'fifo/model',
-      'lifo/model',
-      'tiho/model',
-      'haircut/fast',
-      'poison/fast',
-    ]);
+    expect(results.walk!.map((w) => `${w.model}/${w.txCount}`)).toEqual(MODEL_NAMES.map((m) => `${m}/10000`));
+    expect(results.walk!.every((w) => w.walkedTxs > 0 && w.rows > 0)).toBe(true);
     expect(lines).toHaveLength(CASE_NAMES.length * 3);
   }, 60_000);
 });

@@ -13,7 +13,7 @@
 // Sizes: "full" is what `npm run bench` measures; "short" is for CI and the tests.
 
 import type { TagBook } from '../../src/tags/tags.js';
-import { mulberry32 } from '../../src/engine/prng.js';
+import { mulberry32 } from '../support/prng.js';
 import { ChainBuilder } from './chain-builder.js';
 
 export type CaseName = 'peel' | 'fanout' | 'coinjoin' | 'batch';

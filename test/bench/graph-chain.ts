@@ -6,7 +6,7 @@ import { EsploraSource, memoized } from '../../src/sources/index.js';
 import type { MemoryChain } from '../../src/sources/memory.js';
 import type { ChainSource } from '../../src/sources/source.js';
 import type { Transport } from '../../src/sources/transport.js';
-import { outCount, type TxGraph } from '../../src/engine/graph.js';
+import { outCount, type TxGraph } from './graph/graph.js';
 import { ChainBuilder } from './chain-builder.js';
 
 export interface GraphChain {

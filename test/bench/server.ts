@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import type { MemoryChain } from '../../src/sources/memory.js';
 import { esploraPath } from '../../src/sources/resources.js';
-import { mulberry32 } from '../../src/engine/prng.js';
+import { mulberry32 } from '../support/prng.js';
 
 export interface BenchServerOptions {
   /** Added to every answer, in milliseconds. */

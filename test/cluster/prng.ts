@@ -1,2 +1,2 @@
 // The project's one seeded PRNG (src/engine/prng.ts), so random tests replay exactly.
-export { mulberry32 } from '../../src/engine/prng.js';
+export { mulberry32 } from '../support/prng.js';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { MODELS } from '../../src/trace/models/index.js';
 import { rangesProblem } from '../../src/trace/ranges.js';
 import { MODEL_NAMES, type ModelName, type Taint } from '../../src/trace/taint.js';
-import { mulberry32 } from '../../src/engine/prng.js';
+import { mulberry32 } from '../support/prng.js';
 
 const COUNT = 3000;
 const ORDER_BASED: readonly ModelName[] = ['fifo', 'lifo', 'tiho'];

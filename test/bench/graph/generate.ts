@@ -6,7 +6,7 @@
 // known service), the rest to fresh addresses: enough address reuse for clustering to merge.
 
 import type { TxGraph } from './graph.js';
-import { mulberry32 } from './prng.js';
+import { mulberry32 } from '../../support/prng.js';
 
 export interface GenerateOptions {
   txCount: number;

@@ -1,0 +1,110 @@
+// The walk users run, measured: the same trace() the CLI calls, over a generated graph of
+// 10k/100k/1M transactions served from memory (GraphSource: no HTTP, no JSON), for each model.
+//
+// Run in a child process of its own started with --expose-gc, so its memory readings start from
+// a clean heap:   node --expose-gc --import tsx test/bench/walk-bench.ts <txCount> <model>
+// prints one JSON object (WalkFigures) on stdout.
+//
+// Memory, as read here:
+// - sourceBytesPerTx: the graph's typed arrays (the "source's own data"), exactly.
+// - walkBytesPerTx: heap used with the trace result held, minus heap used before the trace,
+//   after a full GC each time, per transaction the walk visited: the rows, the per-transaction
+//   taint state and whatever the walk keeps alive. Garbage made on the way is not counted.
+// - peakRssBytesPerTx: (maxRSS - RSS before the graph was generated) / txCount: the whole
+//   child's high-water mark, generation and garbage included.
+
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Seed } from '../../src/model/seed.js';
+import { EMPTY_TAGS } from '../../src/tags/tags.js';
+import { MODELS } from '../../src/trace/models/index.js';
+import type { ModelName } from '../../src/trace/taint.js';
+import { trace } from '../../src/trace/walk.js';
+import { generateGraph } from './graph/generate.js';
+import { graphBytes } from './graph/graph.js';
+import { GraphSource, graphTxid } from './graph/source.js';
+
+export interface WalkFigures {
+  txCount: number;
+  model: ModelName;
+  seeds: number;
+  /** Transactions the walk computed (each one carried taint). */
+  walkedTxs: number;
+  rows: number;
+  ms: number;
+  txPerSecond: number;
+  sourceBytesPerTx: number;
+  walkBytesPerTx: number;
+  peakRssBytesPerTx: number;
+  gc: boolean;
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Seeds: the first transaction's outputs of every 100th of the first 1% (at most 20 seeds). */
+export function walkSeeds(txCount: number): Seed[] {
+  const lead = Math.max(1, Math.min(1000, Math.floor(txCount / 100)));
+  const step = Math.max(1, Math.floor(lead / 20));
+  const seeds: Seed[] = [];
+  for (let i = 0; i < lead && seeds.length < 20; i += step) {
+    const txid = graphTxid(i);
+    seeds.push({ kind: 'outpoint', txid, vout: 0, input: `${txid}:0` });
+  }
+  return seeds;
+}
+
+export async function runWalkBench(txCount: number, model: ModelName): Promise<WalkFigures> {
+  gc();
+  const rssBefore = process.memoryUsage().rss;
+  const g = generateGraph({ txCount, seed: 7 });
+  const source = new GraphSource(g);
+  const seeds = walkSeeds(txCount);
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const t = performance.now();
+  const result = await trace(
+    'forward',
+    seeds,
+    { model: MODELS[model], hops: 1_000_000, minSat: 0, maxTxs: txCount, maxAddressTxs: 1000, stopAt: [] },
+    { source, tags: EMPTY_TAGS },
+  );
+  const ms = performance.now() - t;
+  gc();
+  const heapAfter = process.memoryUsage().heapUsed;
+  const walked = result.txs.length;
+  const figures: WalkFigures = {
+    txCount,
+    model,
+    seeds: seeds.length,
+    walkedTxs: walked,
+    rows: result.rows.length,
+    ms,
+    txPerSecond: (walked / ms) * 1000,
+    sourceBytesPerTx: graphBytes(g) / txCount,
+    walkBytesPerTx: Math.max(0, heapAfter - heapBefore) / Math.max(1, walked),
+    peakRssBytesPerTx: Math.max(0, process.resourceUsage().maxRSS * 1024 - rssBefore) / txCount,
+    gc: typeof (globalThis as { gc?: unknown }).gc === 'function',
+  };
+  if (result.partial) throw new Error(`walk bench: the trace was partial: ${result.warnings.join('; ')}`);
+  return figures;
+}
+
+/** Runs one size x model in a fresh `node --expose-gc` child and returns its figures. */
+export function runWalkBenchChild(txCount: number, model: ModelName): WalkFigures {
+  const self = fileURLToPath(import.meta.url);
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', self, String(txCount), model],
+    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 600_000 },
+  );
+  if (r.status !== 0) throw new Error(`walk bench child failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as WalkFigures;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const n = Number(process.argv[2] ?? 100_000);
+  const model = (process.argv[3] ?? 'haircut') as ModelName;
+  process.stdout.write(JSON.stringify(await runWalkBench(n, model)) + '\n');
+}
