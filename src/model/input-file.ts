@@ -50,7 +50,7 @@ function checkStat(file: string, rule: InputFileRule, st: Stats): void {
 }
 
 function tooLarge(file: string, rule: InputFileRule, size: number | null): InputFileError {
-  const limit = `${Math.round(rule.maxBytes / MiB)} MiB`;
+  const limit = rule.maxBytes >= MiB ? `${Math.round(rule.maxBytes / MiB)} MiB` : `${rule.maxBytes}-byte`;
   return new InputFileError(
     `${file}: the ${rule.what} is ${size === null ? 'larger than' : `${size} bytes, over`} the ${limit} limit`,
   );
