@@ -30,7 +30,13 @@ async function batch(extra: string[], offline = DEMO_DIR) {
   return { code, err: io.err };
 }
 const read = (f: string) => readFileSync(path.join(out, f), 'utf8');
-const json = (f: string) => JSON.parse(read(f)) as Record<string, any>;
+interface ManifestJson {
+  partial: boolean;
+  row_inputs?: Record<string, unknown>;
+  options: Record<string, unknown>;
+  counts: Record<string, number>;
+}
+const json = (f: string) => JSON.parse(read(f)) as ManifestJson;
 const summary = () => read('summary.csv');
 
 describe('reuse only with equal row inputs', () => {
@@ -46,7 +52,7 @@ describe('reuse only with equal row inputs', () => {
     );
     // nothing was rewritten: the manifest still tells the truth about the files
     expect(read('batch.manifest.json')).toBe(before);
-    expect(json(`${SHOP_A}.csv.manifest.json`).row_inputs.hops).toBe(1);
+    expect(json(`${SHOP_A}.csv.manifest.json`).row_inputs?.hops).toBe(1);
     // --force retraces with the new options, and every manifest says so
     expect((await batch(['--hops', '6', '--model', 'fifo', '--force'])).code).toBe(0);
     expect(json(`${SHOP_A}.csv.manifest.json`).row_inputs).toMatchObject({ hops: 6, model: 'fifo' });
@@ -97,7 +103,7 @@ describe('reuse only with equal row inputs', () => {
   it('a file from before row inputs were recorded is not reused', async () => {
     expect((await batch([])).code).toBe(0);
     const m = path.join(out, `${SHOP_A}.csv.manifest.json`);
-    const j = JSON.parse(readFileSync(m, 'utf8'));
+    const j = JSON.parse(readFileSync(m, 'utf8')) as ManifestJson;
     delete j.row_inputs;
     writeFileSync(m, JSON.stringify(j));
     const r = await batch([]);

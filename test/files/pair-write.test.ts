@@ -145,7 +145,7 @@ describe('output + manifest pair', () => {
     writeFileSync(out, 'v1 edited\n');
     const r = await verifyCli(`${out}.manifest.json`);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^CHANGED  r\.csv/);
+    expect(r.out).toMatch(/^CHANGED {2}r\.csv/);
     expect(r.out).not.toContain('INTERRUPTED');
   });
 });
