@@ -29,11 +29,11 @@ describe('two processes sharing one cache file', () => {
       });
     const children = Promise.all([child('p', 'q'), child('q', 'p')]);
     const ready = () => existsSync(`${go}.p.ready`) && existsSync(`${go}.q.ready`);
-    let failed: Error | null = null;
-    children.catch((e: unknown) => (failed = e instanceof Error ? e : new Error(String(e))));
+    const state: { failed: Error | null } = { failed: null };
+    children.catch((e: unknown) => (state.failed = e instanceof Error ? e : new Error(String(e))));
     // bounded: a child that dies (or hits its timeout) before it is ready ends the wait
     while (!ready()) {
-      if (failed !== null) throw failed;
+      if (state.failed !== null) throw state.failed;
       await new Promise((r) => setTimeout(r, 5));
     }
     writeFileSync(go, '');
