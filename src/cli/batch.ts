@@ -6,24 +6,33 @@
 // rebuilds the summary from their manifests, so a batch killed at any moment resumes with
 // nothing lost, nothing duplicated and no half-written file.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../model/errors.js';
+import { MiB, readInputTextSync } from '../model/input-file.js';
 import { parseSeed, seedKey, type Seed } from '../model/seed.js';
 import type { ChainSource } from '../sources/source.js';
 import { SourceError } from '../sources/errors.js';
 import { SeedsFailedError } from '../trace/errors.js';
 import { getModel } from '../trace/models/index.js';
-import { EMPTY_TAGS, loadTags } from '../tags/tags.js';
-import { MANIFEST_SUFFIX, verifyManifest, writeManifest, writeManifestFile } from '../output/manifest.js';
+import { EMPTY_TAGS, MAX_TAGS_BYTES, parseTags, type TagBook } from '../tags/tags.js';
+import { MANIFEST_SUFFIX, verifyManifest, writeOutputAndManifest } from '../output/manifest.js';
 import type { RunMeta } from '../output/meta.js';
 import { STATUS_ORDER, summarize } from '../output/summary.js';
 import { roundSat } from '../output/amount.js';
 import { guardText } from '../output/csv.js';
-import { writeOutputAtomic } from '../output/write.js';
+import { sha256 } from '../output/write.js';
+import {
+  conflictError,
+  inputDifferences,
+  rowInputs,
+  type Conflict,
+  type RowInputs,
+} from './batch-fingerprint.js';
+import { acquireBatchLock } from './batch-lock.js';
 import { toolVersion } from '../version.js';
 import type { IO } from './io.js';
 import { optString, parseChoice, parseIntOption } from './parse.js';
@@ -54,6 +63,12 @@ export interface SummaryRow {
   resumed: boolean;
 }
 
+interface BatchJob {
+  line: BatchLine;
+  seed: Seed;
+  file: string;
+}
+
 export interface BatchRequest {
   lines: BatchLine[];
   outDir: string;
@@ -78,6 +93,8 @@ export interface BatchOutcome {
 }
 
 const STATUS_COLUMNS = STATUS_ORDER;
+/** ~1 million seeds of 64 bytes: far more than one batch can trace, so a bigger file is a mistake. */
+export const MAX_SEED_LIST_BYTES = 64 * MiB;
 
 /** Reads seeds: one per line (blank lines and # comments ignored), or one CSV column. */
 export function readBatchLines(text: string, source: string, column: string | null): BatchLine[] {
@@ -127,17 +144,29 @@ export function seedFileBase(seed: Seed): string {
   return `${base}-${createHash('sha256').update(seedKey(seed)).digest('hex').slice(0, 8)}`;
 }
 
-/** A finished seed from an earlier run: its manifest is complete and its files unchanged. */
-async function finishedRow(line: BatchLine, file: string): Promise<SummaryRow | null> {
+/**
+ * A finished seed from an earlier run: its manifest is complete, its files unchanged, and it was
+ * made with this run's row inputs. A manifest made with other inputs is a Conflict (never reused,
+ * never silently overwritten).
+ */
+async function finishedRow(
+  line: BatchLine,
+  file: string,
+  inputs: RowInputs,
+): Promise<SummaryRow | Conflict | null> {
   const manifest = file + MANIFEST_SUFFIX;
-  if (!existsSync(manifest) || !existsSync(file)) return null;
+  if (!existsSync(manifest)) return null;
   try {
-    const check = await verifyManifest(manifest);
-    if (!check.ok) return null;
-    const m = JSON.parse(readFileSync(manifest, 'utf8')) as {
+    const m = JSON.parse(readInputTextSync(manifest, { what: 'manifest', maxBytes: 64 * MiB })) as {
       partial?: boolean;
       counts?: Record<string, number>;
+      row_inputs?: unknown;
     };
+    const differences = inputDifferences(m.row_inputs, inputs);
+    if (differences.length > 0) return { file: path.basename(file), differences };
+    if (!existsSync(file)) return null;
+    const check = await verifyManifest(manifest);
+    if (!check.ok) return null;
     if (m.partial !== false || !m.counts) return null;
     const byStatus: Record<string, number> = {};
     const byLabel: Record<string, number> = {};
@@ -162,14 +191,53 @@ async function finishedRow(line: BatchLine, file: string): Promise<SummaryRow | 
   }
 }
 
+/** Seeds already finished (and still valid) in outDir; InputError when some were made otherwise. */
+async function finishedRows(
+  jobs: BatchJob[],
+  req: BatchRequest,
+  inputs: RowInputs,
+): Promise<{ done: SummaryRow[]; todo: BatchJob[] }> {
+  const done: SummaryRow[] = [];
+  const todo: BatchJob[] = [];
+  const conflicts: Conflict[] = [];
+  for (const job of jobs) {
+    const r = req.force ? null : await finishedRow(job.line, job.file, inputs);
+    if (r === null) todo.push(job);
+    else if ('differences' in r) conflicts.push(r);
+    else done.push(r);
+  }
+  if (conflicts.length > 0) throw conflictError(req.outDir, conflicts);
+  return { done, todo };
+}
+
+/** The tags (read once, bounded) and the row inputs every seed file of this run is made with. */
+function batchInputs(req: BatchRequest): { tags: TagBook; inputs: RowInputs } {
+  const file = req.trace.tagsFile;
+  if (file === null) return { tags: EMPTY_TAGS, inputs: rowInputs(req.trace, null) };
+  const text = readInputTextSync(file, { what: 'tags file', maxBytes: MAX_TAGS_BYTES });
+  return {
+    tags: parseTags(text, file, req.trace.source.network),
+    inputs: rowInputs(req.trace, sha256(text)),
+  };
+}
+
 export async function runBatch(req: BatchRequest, deps: BatchDeps): Promise<BatchOutcome> {
-  const { io } = deps;
   mkdirSync(req.outDir, { recursive: true });
+  const lock = acquireBatchLock(req.outDir, deps.io.now(), deps.io.stderr);
+  try {
+    return await runBatchLocked(req, deps);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runBatchLocked(req: BatchRequest, deps: BatchDeps): Promise<BatchOutcome> {
+  const { io } = deps;
   const startedAt = io.now();
   const ext = req.trace.format === 'json' ? 'json' : req.trace.format === 'table' ? 'txt' : 'csv';
   const rows: SummaryRow[] = [];
   const firstLine = new Map<string, number>();
-  const jobs: { line: BatchLine; seed: Seed; file: string }[] = [];
+  const candidates: BatchJob[] = [];
   const empty = (line: BatchLine, status: SeedStatus, error: string): SummaryRow => ({
     line: line.line,
     seed: line.input,
@@ -198,13 +266,11 @@ export async function runBatch(req: BatchRequest, deps: BatchDeps): Promise<Batc
       continue;
     }
     firstLine.set(key, line.line);
-    const file = path.join(req.outDir, `${seedFileBase(seed)}.${ext}`);
-    const done = req.force ? null : await finishedRow(line, file);
-    if (done) rows.push(done);
-    else jobs.push({ line, seed, file });
+    candidates.push({ line, seed, file: path.join(req.outDir, `${seedFileBase(seed)}.${ext}`) });
   }
-
-  const tags = req.trace.tagsFile ? loadTags(req.trace.tagsFile, req.trace.source.network) : EMPTY_TAGS;
+  const { tags, inputs } = batchInputs(req);
+  const { done, todo: jobs } = await finishedRows(candidates, req, inputs);
+  rows.push(...done);
   // One explorer client for the whole batch: shared memo, cache and rate limit.
   // nothing to trace (all finished): open no explorer client, so a rerun makes no request
   const handle = jobs.length > 0 ? await openSourceHandle(req.trace.source, io, deps.openSource) : null;
@@ -244,8 +310,11 @@ export async function runBatch(req: BatchRequest, deps: BatchDeps): Promise<Batc
             };
             for (const [k, v] of Object.entries(byStatus)) counts[`status:${k}`] = v;
             for (const [k, v] of Object.entries(byLabel)) counts[`label:${k}`] = v;
-            await writeOutputAtomic(job.file, run.rendered);
-            await writeManifest(job.file, { meta: run.meta, counts });
+            await writeOutputAndManifest(job.file, run.rendered, {
+              meta: run.meta,
+              counts,
+              rowInputs: inputs,
+            });
             rows.push({
               line: job.line.line,
               seed: job.line.input,
@@ -275,7 +344,6 @@ export async function runBatch(req: BatchRequest, deps: BatchDeps): Promise<Batc
 
   rows.sort((a, b) => a.line - b.line);
   const summaryFile = path.join(req.outDir, 'summary.csv');
-  await writeOutputAtomic(summaryFile, summaryCsv(rows));
   const requests = shared?.stats().requests ?? 0;
   const meta: RunMeta = {
     tool: 'btctrace',
@@ -294,25 +362,33 @@ export async function runBatch(req: BatchRequest, deps: BatchDeps): Promise<Batc
     warnings: [],
     requests,
   };
-  const files = [{ path: summaryFile, role: 'summary' }];
+  const files = [];
   for (const r of rows) if (r.file) files.push({ path: path.join(req.outDir, r.file), role: 'trace' });
   const tally = (s: SeedStatus) => rows.filter((r) => r.status === s).length;
-  await writeManifestFile(path.join(req.outDir, 'batch.manifest.json'), {
-    meta,
-    files,
-    counts: {
-      seeds: rows.length,
-      ok: tally('ok'),
-      partial: tally('partial'),
-      failed: tally('failed'),
-      invalid: tally('invalid'),
-      duplicate: tally('duplicate'),
-      interrupted: tally('interrupted'),
-      resumed: rows.filter((r) => r.resumed).length,
-      requests,
-      ...(handle?.counts() ?? {}),
+  const batchManifest = path.join(req.outDir, 'batch.manifest.json');
+  await writeOutputAndManifest(
+    summaryFile,
+    summaryCsv(rows),
+    {
+      meta,
+      role: 'summary',
+      files,
+      rowInputs: inputs,
+      counts: {
+        seeds: rows.length,
+        ok: tally('ok'),
+        partial: tally('partial'),
+        failed: tally('failed'),
+        invalid: tally('invalid'),
+        duplicate: tally('duplicate'),
+        interrupted: tally('interrupted'),
+        resumed: rows.filter((r) => r.resumed).length,
+        requests,
+        ...(handle?.counts() ?? {}),
+      },
     },
-  });
+    batchManifest,
+  );
   const bad = rows.some((r) => r.status === 'failed' || r.status === 'invalid' || r.status === 'partial');
   const exitCode = deps.signal?.aborted ? 130 : bad ? 1 : 0;
   if (!req.trace.quiet) {
@@ -396,13 +472,7 @@ export async function runBatchCommand(
   let text: string;
   if (input === '-') text = await readStdin();
   else {
-    try {
-      text = readFileSync(input, 'utf8');
-    } catch (e) {
-      throw new InputError(
-        `${input}: cannot read the seed list (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-      );
-    }
+    text = readInputTextSync(input, { what: 'seed list', maxBytes: MAX_SEED_LIST_BYTES });
   }
   const lines = readBatchLines(
     text,

@@ -7,9 +7,8 @@ import { expandCluster, type ClusterResult } from '../cluster/expand.js';
 import { checkAddress, normalizeAddress } from '../model/address.js';
 import type { ChainSource } from '../sources/source.js';
 import { EMPTY_TAGS, loadTags, type TagBook } from '../tags/tags.js';
-import { writeOutputAtomic } from '../output/write.js';
 import { guardText } from '../output/csv.js';
-import { writeManifest } from '../output/manifest.js';
+import { writeOutputAndManifest } from '../output/manifest.js';
 import type { RunMeta } from '../output/meta.js';
 import { toolVersion } from '../version.js';
 import type { IO } from './io.js';
@@ -162,8 +161,7 @@ export async function runClusterCommand(
           ? clusterJson(result, tags, meta)
           : clusterTable(result, tags, output === null && io.stdoutIsTTY && !io.env.NO_COLOR);
     if (output) {
-      await writeOutputAtomic(output, text);
-      await writeManifest(output, {
+      await writeOutputAndManifest(output, text, {
         meta,
         counts: {
           members: result.counts.members,

@@ -2,7 +2,7 @@
 // request and runs it with injected IO. Command modules are imported lazily so that
 // `btctrace --version` and `--help` load almost nothing.
 import { Command, CommanderError, Option } from 'commander';
-import { InputError } from '../model/errors.js';
+import { InputError, WriteError } from '../model/errors.js';
 import { SourceError } from '../sources/errors.js';
 import { SeedsFailedError } from '../trace/errors.js';
 import { toolVersion } from '../version.js';
@@ -253,7 +253,7 @@ export function exitCodeFor(e: unknown, io: IO): number {
   }
   // Cache errors are matched by name: importing their class would load the SQLite driver here.
   const cacheError = e instanceof Error && /^Cache(Locked|Corrupt)?Error$/.test(e.name);
-  if (e instanceof SourceError || e instanceof SeedsFailedError || cacheError) {
+  if (e instanceof SourceError || e instanceof SeedsFailedError || e instanceof WriteError || cacheError) {
     io.stderr(`btctrace: ${e.message}\n`);
     return 1;
   }

@@ -81,5 +81,8 @@ export function checkWritableFile(flag: string, file: string): string {
   }
   if (existsSync(file) && statSync(file).isDirectory())
     throw new InputError(`${flag} ${file}: is a directory`);
+  // a device node, FIFO or socket would be replaced by the result file (or block the write)
+  if (existsSync(file) && !statSync(file).isFile())
+    throw new InputError(`${flag} ${file}: exists and is not a regular file (a device, FIFO or socket)`);
   return file;
 }

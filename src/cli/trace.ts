@@ -16,8 +16,7 @@ import {
 } from '../cluster/coinjoin/index.js';
 import { renderTrace } from '../output/index.js';
 import type { RunMeta } from '../output/meta.js';
-import { writeOutputAtomic } from '../output/write.js';
-import { writeManifest } from '../output/manifest.js';
+import { writeOutputAndManifest } from '../output/manifest.js';
 import { toolVersion } from '../version.js';
 import type { IO } from './io.js';
 import { checkWritableFile, optString, parseCategoryList, parseChoice, parseIntOption } from './parse.js';
@@ -234,13 +233,12 @@ export async function runTraceCommand(
     const pricer = req.fiat ? openPricer(req.fiat, req.source, handle.transport) : undefined;
     const run = await executeTrace(req, { io, argv, openSource: () => source, ...(pricer && { pricer }) });
     if (req.output) {
-      await writeOutputAtomic(req.output, run.rendered);
       const counts: Record<string, number> = {
         rows: run.result.rows.length,
         transactions: run.result.txs.length,
         ...handle.counts(),
       };
-      const manifest = await writeManifest(req.output, { meta: run.meta, counts });
+      const manifest = await writeOutputAndManifest(req.output, run.rendered, { meta: run.meta, counts });
       if (!req.quiet)
         io.stderr(`wrote ${run.result.rows.length} rows to ${req.output} (manifest ${manifest})\n`);
     } else {

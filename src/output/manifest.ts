@@ -9,11 +9,15 @@
 // The manifest does not protect itself: whoever can edit a CSV can edit its manifest too. Record
 // the manifest's own sha256 (e.g. in the case log) where that matters.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../model/errors.js';
+import { InputFileError, MiB, readInputTextSync } from '../model/input-file.js';
 import { metaJson, type RunMeta, type TraceFlags } from './meta.js';
-import { sha256File, writeOutputAtomic } from './write.js';
+import { PENDING_SUFFIX, sha256, sha256File, writeOutputAtomic, writePairAtomic } from './write.js';
+
+/** A manifest lists file names and hashes; one over 64 MiB is not a btctrace manifest. */
+const MAX_MANIFEST_BYTES = 64 * MiB;
 
 export const MANIFEST_SUFFIX = '.manifest.json';
 /** Names the layout; a reader of an older or newer layout can tell. */
@@ -24,6 +28,8 @@ export interface ManifestFileInput {
   path: string;
   /** What the file is, e.g. "output", "trace-csv", "input-list", "tags". */
   role: string;
+  /** The bytes about to be written there (hashed instead of the file on disk). */
+  content?: string | Uint8Array;
 }
 
 export interface ManifestInput {
@@ -35,6 +41,8 @@ export interface ManifestInput {
   trace?: TraceFlags;
   /** Directory the stored paths are relative to (default: the current directory). */
   baseDir?: string;
+  /** What the output's rows depend on (a batch seed's options and tags hash), for reuse checks. */
+  rowInputs?: Record<string, unknown>;
 }
 
 export interface ManifestFileEntry {
@@ -61,6 +69,15 @@ export async function buildManifest(input: ManifestInput): Promise<string> {
   const baseDir = input.baseDir ?? process.cwd();
   const files: ManifestFileEntry[] = [];
   for (const f of input.files) {
+    if (f.content !== undefined) {
+      files.push({
+        path: relativePath(baseDir, f.path),
+        role: f.role,
+        bytes: typeof f.content === 'string' ? Buffer.byteLength(f.content) : f.content.byteLength,
+        sha256: sha256(f.content),
+      });
+      continue;
+    }
     if (!existsSync(f.path)) throw new Error(`manifest: output file ${f.path} does not exist`);
     files.push({
       path: relativePath(baseDir, f.path),
@@ -84,6 +101,7 @@ export async function buildManifest(input: ManifestInput): Promise<string> {
     command: run.command,
     command_line: commandLine(input.meta.command),
     options: run.options,
+    ...(input.rowInputs !== undefined && { row_inputs: input.rowInputs }),
     source: run.source,
     network: run.network,
     tip_height: run.tip_height,
@@ -127,7 +145,30 @@ export async function writeManifestFile(
   return manifestPath;
 }
 
-export type FileStatus = 'ok' | 'changed' | 'missing';
+/**
+ * Writes an output file and its manifest as one pair (see writePairAtomic): the manifest hashes
+ * `content`, and a kill between the two renames is reported by `verify` as an interrupted write.
+ * `files` defaults to the output alone (role "output"); returns the manifest's path.
+ */
+export async function writeOutputAndManifest(
+  outputFile: string,
+  content: string | Uint8Array,
+  input: Omit<ManifestInput, 'baseDir' | 'files'> & { files?: ManifestFileInput[]; role?: string },
+  manifestPath: string = manifestPathFor(outputFile),
+): Promise<string> {
+  const { role, files: rest, ...common } = input;
+  const files = [{ path: outputFile, role: role ?? 'output', content }, ...(rest ?? [])];
+  const text = await buildManifest({ ...common, files, baseDir: path.dirname(path.resolve(manifestPath)) });
+  await writePairAtomic(outputFile, content, manifestPath, text);
+  return manifestPath;
+}
+
+/**
+ * ok: as recorded. changed / missing: not as recorded. interrupted: not as the manifest records,
+ * but exactly as the pending manifest of an interrupted write records (the new output is in place,
+ * its manifest was not yet).
+ */
+export type FileStatus = 'ok' | 'changed' | 'missing' | 'interrupted';
 
 export interface FileCheck {
   /** As stored in the manifest (relative to its directory). */
@@ -146,24 +187,31 @@ export interface ManifestCheck {
   manifest: string;
   ok: boolean;
   files: FileCheck[];
+  /** `<manifest>.pending` when present: a write of this pair was interrupted. */
+  pending: string | null;
+  /** True when only the pending manifest exists (the write died before its manifest was in place). */
+  manifestMissing: boolean;
 }
 
 function bad(manifestPath: string, what: string): InputError {
   return new InputError(`${manifestPath}: not a btctrace manifest: ${what}`);
 }
 
-/**
- * Recomputes the sha256 of every file a manifest lists (paths relative to the manifest's
- * directory). InputError when the manifest cannot be read or is not a btctrace manifest.
- */
-export async function verifyManifest(manifestPath: string): Promise<ManifestCheck> {
+interface StoredFile {
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** A manifest's file list; InputError when it cannot be read or is not a btctrace manifest. */
+function readManifestFiles(manifestPath: string): StoredFile[] {
   let text: string;
   try {
-    text = readFileSync(manifestPath, 'utf8');
+    text = readInputTextSync(manifestPath, { what: 'manifest', maxBytes: MAX_MANIFEST_BYTES });
   } catch (e) {
-    throw new InputError(
-      `${manifestPath}: cannot read the manifest (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    );
+    if (e instanceof InputFileError && /\(ENOENT\)$/.test(e.message))
+      throw new InputError(`${manifestPath}: cannot read the manifest (ENOENT)`);
+    throw e;
   }
   let json: unknown;
   try {
@@ -178,9 +226,7 @@ export async function verifyManifest(manifestPath: string): Promise<ManifestChec
     throw bad(manifestPath, `format is ${JSON.stringify(m.format)}, expected "${MANIFEST_FORMAT}"`);
   }
   if (!Array.isArray(m.files) || m.files.length === 0) throw bad(manifestPath, 'it lists no files');
-  const dir = path.dirname(path.resolve(manifestPath));
-  const files: FileCheck[] = [];
-  for (const [k, raw] of (m.files as unknown[]).entries()) {
+  return (m.files as unknown[]).map((raw, k) => {
     const f = raw as Record<string, unknown> | null;
     if (
       f === null ||
@@ -193,6 +239,34 @@ export async function verifyManifest(manifestPath: string): Promise<ManifestChec
     ) {
       throw bad(manifestPath, `files[${k}] needs a path, bytes and a sha256 of 64 hex digits`);
     }
+    return { path: f.path, sha256: f.sha256, bytes: f.bytes };
+  });
+}
+
+/**
+ * Recomputes the sha256 of every file a manifest lists (paths relative to the manifest's
+ * directory). A `<manifest>.pending` next to it means a write was interrupted: files that match
+ * it are reported as interrupted rather than changed, and the check is not ok. When only the
+ * pending manifest exists, its files are checked. InputError when neither can be read or the
+ * manifest is not a btctrace manifest.
+ */
+export async function verifyManifest(manifestPath: string): Promise<ManifestCheck> {
+  const pendingPath = manifestPath + PENDING_SUFFIX;
+  const hasPending = existsSync(pendingPath);
+  const manifestMissing = hasPending && !existsSync(manifestPath);
+  let pendingFiles: StoredFile[] = [];
+  if (hasPending) {
+    try {
+      pendingFiles = readManifestFiles(pendingPath);
+    } catch {
+      pendingFiles = []; // a pending manifest only ever adds explanation
+    }
+  }
+  const stored = manifestMissing ? pendingFiles : readManifestFiles(manifestPath);
+  const newer = new Map(pendingFiles.map((f) => [f.path, f.sha256]));
+  const dir = path.dirname(path.resolve(manifestPath));
+  const files: FileCheck[] = [];
+  for (const f of stored) {
     const resolved = path.resolve(dir, f.path);
     let actual: string | null = null;
     let actualBytes: number | null = null;
@@ -200,7 +274,10 @@ export async function verifyManifest(manifestPath: string): Promise<ManifestChec
       actual = await sha256File(resolved);
       actualBytes = statSync(resolved).size;
     }
-    const status: FileStatus = actual === null ? 'missing' : actual === f.sha256 ? 'ok' : 'changed';
+    let status: FileStatus = actual === null ? 'missing' : actual === f.sha256 ? 'ok' : 'changed';
+    if (manifestMissing || (status === 'changed' && newer.get(f.path) === actual)) {
+      if (actual !== null && newer.get(f.path) === actual) status = 'interrupted';
+    }
     files.push({
       path: f.path,
       resolved,
@@ -211,7 +288,13 @@ export async function verifyManifest(manifestPath: string): Promise<ManifestChec
       status,
     });
   }
-  return { manifest: manifestPath, ok: files.every((f) => f.status === 'ok'), files };
+  return {
+    manifest: manifestPath,
+    ok: !hasPending && files.every((f) => f.status === 'ok'),
+    files,
+    pending: hasPending ? pendingPath : null,
+    manifestMissing,
+  };
 }
 
 /** One line per file for the terminal, then a verdict line. */
@@ -224,9 +307,26 @@ export function manifestCheckText(check: ManifestCheck): string {
         return `CHANGED  ${f.path}  expected sha256 ${f.expected} (${f.expectedBytes} bytes), found ${f.actual} (${f.actualBytes} bytes)`;
       case 'missing':
         return `MISSING  ${f.path}  (looked for ${f.resolved})`;
+      case 'interrupted':
+        return `INTERRUPTED  ${f.path}  is the output of a write that was interrupted before its manifest was put in place (sha256 ${f.actual}, as in ${check.pending})`;
     }
   });
+  if (check.pending !== null) {
+    lines.unshift(
+      check.manifestMissing
+        ? `INTERRUPTED WRITE: ${check.manifest} was never put in place; checked against ${check.pending}`
+        : `INTERRUPTED WRITE: ${check.pending} exists, a later write of these files did not finish`,
+    );
+  }
   const bad = check.files.filter((f) => f.status !== 'ok').length;
+  if (bad === 0 && check.pending !== null) {
+    lines.push(
+      check.manifestMissing
+        ? `the write was interrupted: the files match ${check.pending}, but the manifest was not put in place; run the command again`
+        : `the write was interrupted: the files are still the earlier run's (they match ${check.manifest}); run the command again`,
+    );
+    return lines.join('\n') + '\n';
+  }
   lines.push(
     bad === 0
       ? `all ${check.files.length} file${check.files.length === 1 ? '' : 's'} match ${check.manifest}`

@@ -258,11 +258,13 @@ export class CachedTransport implements ValidatingTransport {
   }
 
   private fresh(entry: CacheEntry): boolean {
-    const ttl = this.ttl(entry.kind);
-    if (ttl === Infinity) return true;
     const age = this.now() - entry.fetchedAt;
-    // An entry from the future means the clock moved back: its age is unknown, so it is stale.
-    return age >= 0 && age < ttl;
+    // An entry dated in the future means the clock moved back or the file was written elsewhere:
+    // its age is unknown and its fetched_at would be a false statement in a manifest, so it is
+    // stale, even for a confirmed transaction that would otherwise be kept forever.
+    if (age < 0) return false;
+    const ttl = this.ttl(entry.kind);
+    return ttl === Infinity || age < ttl;
   }
 
   private ttl(kind: CacheKind): number {

@@ -4,12 +4,19 @@
 // through the same checks as the live run did.
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NotRecordedError } from './errors.js';
+import { MiB, readInputText, InputFileError } from '../model/input-file.js';
+import { NotRecordedError, SourceError } from './errors.js';
 import type { GetOptions, ValidatingTransport } from './http.js';
 import { recordingFile } from './resources.js';
 import type { TransportResponse, TransportStats } from './transport.js';
+
+/**
+ * One recorded body: the largest Esplora answers (a 25-transaction address page of big
+ * transactions) are a few MiB; 64 MiB leaves room and still bounds memory per read.
+ */
+export const MAX_RECORDING_ENTRY_BYTES = 64 * MiB;
 
 /** Answers from files; a missing file rejects with NotRecordedError naming file and resource. */
 export class DirectoryTransport implements ValidatingTransport {
@@ -30,11 +37,17 @@ export class DirectoryTransport implements ValidatingTransport {
     this.requests++;
     let body: string;
     try {
-      body = await readFile(join(this.dir, file), 'utf8');
+      // O_NOFOLLOW: a recording is data from outside; a symlink in it could point anywhere
+      body = await readInputText(join(this.dir, file), {
+        what: 'recording entry',
+        maxBytes: MAX_RECORDING_ENTRY_BYTES,
+        noFollow: true,
+      });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new NotRecordedError(`not in the recording: ${file} (GET ${path})`, path);
       }
+      if (e instanceof InputFileError) throw new SourceError(`offline recording: ${e.message}`, path);
       throw e;
     }
     const response: TransportResponse = { status: 200, body, headers: {} };

@@ -1,9 +1,9 @@
 // Attribution labels: which entity an address belongs to (an exchange's deposit address, a
 // sanctioned service...). Read from a CSV the analyst keeps with columns address,label,category.
-import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { checkAddress, normalizeAddress, type NetworkName } from '../model/address.js';
 import { InputError } from '../model/errors.js';
+import { MiB, readInputTextSync } from '../model/input-file.js';
 
 export interface Tag {
   label: string;
@@ -64,13 +64,12 @@ export function parseTags(text: string, file: string, network: NetworkName): Tag
   return tags;
 }
 
+/**
+ * A tags file larger than this is refused: 256 MiB holds some 3 million address,label,category
+ * rows (a full TagPack export is far smaller), while parsing it already takes a few GiB of memory.
+ */
+export const MAX_TAGS_BYTES = 256 * MiB;
+
 export function loadTags(file: string, network: NetworkName): TagBook {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: cannot read the tags file (${code ?? String(e)})`);
-  }
-  return parseTags(text, file, network);
+  return parseTags(readInputTextSync(file, { what: 'tags file', maxBytes: MAX_TAGS_BYTES }), file, network);
 }

@@ -91,6 +91,31 @@ describe('CachedTransport', () => {
     expect(r4.fake.asked).toEqual([]);
   });
 
+  it('treats entries dated in the future as expired (injected clock moved back), age 0 as fresh', async () => {
+    const store = open();
+    const c = clock();
+    const r1 = run(store, c);
+    await r1.source.getTx(A);
+    await r1.source.getOutspends(A);
+
+    const same = run(store, c); // age exactly 0: fresh
+    await same.source.getTx(A);
+    await same.source.getOutspends(A);
+    expect(same.fake.asked).toEqual([]);
+
+    c.t -= 1; // the clock moved back 1 ms: both entries are now dated 1 ms in the future
+    const r2 = run(store, c);
+    await r2.source.getOutspends(A);
+    await r2.source.getTx(A); // a confirmed tx, otherwise kept forever
+    expect(r2.fake.asked).toEqual([esploraPath.outspends(A), esploraPath.tx(A)]);
+    expect(r2.cached.cacheCounts()).toMatchObject({ hits: 0, misses: 2, expired: 2, stored: 2 });
+    // re-stored with this clock's time: fresh again
+    const r3 = run(store, c);
+    await r3.source.getTx(A);
+    expect(r3.fake.asked).toEqual([]);
+    expect(store.get(r3.cached.origin, esploraPath.tx(A))?.fetchedAt).toBe(c.t);
+  });
+
   it('lets an unconfirmed transaction expire after 1 min, then keeps it once confirmed', async () => {
     const store = open();
     const c = clock();

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer, request, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -153,51 +155,129 @@ describe('batch over the demo recording', () => {
   });
 });
 
+/**
+ * A loopback proxy in front of the explorer that stops answering as soon as `hold()` is true when
+ * a request arrives: the child then cannot finish another seed that needs a request, whatever
+ * the machine's load, so a kill sent on `onHold` lands mid-batch by construction, not by timing.
+ * `release()` answers the held requests and every later one.
+ */
+async function gatedProxy(target: string) {
+  const upstream = new URL(target);
+  const held: (() => void)[] = [];
+  const sockets = new Set<Socket>();
+  let hold: (() => boolean) | null = null;
+  let onHold = () => {};
+  const forward = (url: string, res: ServerResponse) => {
+    const up = request({ host: upstream.hostname, port: upstream.port, path: url }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    up.end();
+  };
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (hold !== null && hold()) {
+      held.push(() => forward(url, res));
+      if (held.length === 1) onHold();
+      return;
+    }
+    forward(url, res);
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}${upstream.pathname}`,
+    /** From now on, hold each request that arrives while `when()` is true; call `then` on the first. */
+    gate(when: () => boolean, then: () => void) {
+      hold = when;
+      onHold = then;
+    },
+    release() {
+      hold = null;
+      for (const f of held.splice(0)) f();
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
 describe('batch against a loopback explorer: resume and interruption', () => {
   let server: EsploraServer;
+  let proxy: Awaited<ReturnType<typeof gatedProxy>>;
   const seeds = demoAddresses().slice(0, 24);
   beforeAll(async () => {
     server = await startEsploraServer(loadDemoChain(), { latencyMs: 15 });
+    // every run goes through the proxy: its URL is part of the batch's row inputs
+    proxy = await gatedProxy(server.url);
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await proxy.close();
+    await server.close();
+  });
 
-  const args = (list: string, out: string) => [
+  const args = (list: string, out: string, url = proxy.url) => [
     'batch',
     list,
     '--out-dir',
     out,
     '--api-url',
-    server.url,
+    url,
     '--tags',
     DEMO_TAGS,
     '--hops',
     '4',
     '--parallel',
     '3',
+    // no persistent cache: each run asks the (gated) explorer, and nothing is written to $HOME
+    '--no-cache',
     '--quiet',
   ];
 
-  /** Runs the binary; with killWhen, sends `signal` as soon as the condition holds (polled every 5 ms). */
-  function runChild(
-    argv: string[],
-    killWhen: (() => boolean) | null,
-    signal: NodeJS.Signals = 'SIGKILL',
-  ): Promise<number | null> {
+  /** Runs the binary to its end. */
+  function runChild(argv: string[]): Promise<number | null> {
     return new Promise((resolve) => {
       const child = spawn(process.execPath, [path.join(REPO, 'bin/btctrace.js'), ...argv], {
         stdio: 'ignore',
       });
-      const timer =
-        killWhen === null
-          ? null
-          : setInterval(() => {
-              if (killWhen() && child.exitCode === null && !child.killed) child.kill(signal);
-            }, 5);
-      child.on('close', (code) => {
-        if (timer) clearInterval(timer);
-        resolve(code);
-      });
+      child.on('close', (code) => resolve(code));
     });
+  }
+
+  /**
+   * Runs the batch through a gated proxy that holds requests once `holdWhen()` is true, and
+   * sends `signal` when the first request is held (then, for SIGINT, lets the held ones through
+   * so the running seeds can finish). Resolves with the exit code (null: killed by the signal)
+   * and whether the signal was sent at all (false: the batch finished before it held).
+   */
+  async function runGated(
+    list: string,
+    out: string,
+    holdWhen: () => boolean,
+    signal: NodeJS.Signals,
+  ): Promise<{ code: number | null; signalled: boolean }> {
+    let signalled = false;
+    const child = spawn(process.execPath, [path.join(REPO, 'bin/btctrace.js'), ...args(list, out)], {
+      stdio: 'ignore',
+    });
+    proxy.gate(holdWhen, () => {
+      signalled = true;
+      child.kill(signal);
+      if (signal === 'SIGINT') proxy.release();
+    });
+    try {
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      return { code, signalled };
+    } finally {
+      proxy.release(); // drops nothing: the held requests' client is gone (SIGKILL) or answered
+    }
   }
 
   const finishedSeeds = (out: string) =>
@@ -230,23 +310,34 @@ describe('batch against a loopback explorer: resume and interruption', () => {
     const list = path.join(dir, 'list.txt');
     writeFileSync(list, seeds.join('\n') + '\n');
     const ref = path.join(dir, 'ref');
-    expect(await runChild(args(list, ref), null)).toBe(0);
+    expect(await runChild(args(list, ref))).toBe(0);
     const expected = results(ref);
     let kills = 0;
-    // kill when 0 (still starting), 3, 10 and 20 of the 24 seeds are finished
+    // kill when 0 (still starting), 3, 10 and 20 of the 24 seeds are finished: the proxy holds
+    // every request from then on, so the count can only grow by the seeds already fully answered
     for (const after of [0, 3, 10, 20]) {
       const out = path.join(dir, `out-${after}`);
-      const killed = await runChild(args(list, out), () =>
-        after === 0 ? existsSync(out) : finishedSeeds(out) >= after,
+      const { code, signalled } = await runGated(
+        list,
+        out,
+        () => (after === 0 ? existsSync(out) : finishedSeeds(out) >= after),
+        'SIGKILL',
       );
-      expect([null, 0]).toContain(killed);
-      if (killed === null) kills++;
       const done = finishedSeeds(out);
-      if (killed === null) expect(done).toBeLessThan(seeds.length);
+      if (signalled) {
+        expect(code).toBeNull();
+        kills++;
+        expect(done).toBeGreaterThanOrEqual(after);
+        expect(done).toBeLessThan(seeds.length);
+      } else {
+        // the batch needed no request after the threshold: it finished, which is accepted
+        expect(code).toBe(0);
+        expect(done).toBe(seeds.length);
+      }
       // whatever is already under a final name is complete and correct (temp files are dot-files)
       const visible = existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.csv')) : [];
       for (const f of visible) expect(readFileSync(path.join(out, f), 'utf8')).toBe(expected[f]);
-      expect(await runChild(args(list, out), null)).toBe(0);
+      expect(await runChild(args(list, out))).toBe(0);
       expect(results(out)).toEqual(expected);
     }
     expect(kills).toBeGreaterThanOrEqual(3); // the kills landed mid-batch, not after it
@@ -257,7 +348,8 @@ describe('batch against a loopback explorer: resume and interruption', () => {
     const list = path.join(dir, 'list.txt');
     writeFileSync(list, seeds.join('\n') + '\n');
     const out = path.join(dir, 'out');
-    const code = await runChild(args(list, out), () => finishedSeeds(out) >= 3, 'SIGINT');
+    const { code, signalled } = await runGated(list, out, () => finishedSeeds(out) >= 3, 'SIGINT');
+    expect(signalled).toBe(true);
     expect(code).toBe(130);
     const summary = parseSummary(readFileSync(path.join(out, 'summary.csv'), 'utf8'));
     expect(summary).toHaveLength(seeds.length);
@@ -267,7 +359,7 @@ describe('batch against a loopback explorer: resume and interruption', () => {
     expect(interrupted).toBeGreaterThan(0);
     expect(ok + interrupted).toBe(seeds.length);
     // the rerun finishes the rest and reuses the finished seeds
-    expect(await runChild(args(list, out), null)).toBe(0);
+    expect(await runChild(args(list, out))).toBe(0);
     const after = parseSummary(readFileSync(path.join(out, 'summary.csv'), 'utf8'));
     expect(after.every((r) => r.status === 'ok')).toBe(true);
   });
