@@ -202,6 +202,19 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
   }
 
   program
+    .command('report')
+    .description('the flow graph of a trace JSON: a self-contained HTML case report, or DOT / GraphML')
+    .argument('<trace.json>', 'a trace written with --format json')
+    .option('-o, --output <file>', 'write to a file (.html, .dot or .graphml picks the format)')
+    .option('--format <fmt>', 'html, dot or graphml (default: from -o, else html)')
+    .option('--node-budget <n>', 'above this many nodes, group by hop and class', '300')
+    .option('-q, --quiet', 'no message on stderr')
+    .action(async (file: string, opts: Record<string, unknown>) => {
+      const { runReportCommand } = await import('./report.js');
+      setCode(await runReportCommand(file, opts, io));
+    });
+
+  program
     .command('verify')
     .description('check that the files a manifest lists are unchanged (sha256)')
     .argument('<manifest>', 'a <file>.manifest.json written next to an output, or a batch.manifest.json')
