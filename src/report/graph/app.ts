@@ -11,7 +11,7 @@ header p{margin:2px 0;color:#334155}#grouped{color:#92400e;font-weight:600}
 #search-result{color:#334155}
 main{display:flex;gap:10px;height:72vh;min-height:420px}
 #graph{flex:1 1 auto;border:1px solid #cbd5e1;border-radius:4px;min-width:0}
-#details{flex:0 0 34%;overflow:auto;border:1px solid #cbd5e1;border-radius:4px;padding:8px}
+#details{flex:0 0 30%;overflow:auto;border:1px solid #cbd5e1;border-radius:4px;padding:8px}
 #details h3{margin:0 0 4px;font-size:14px;word-break:break-all}.hint{color:#64748b}
 table{border-collapse:collapse;width:100%;margin:4px 0}
 th,td{border:1px solid #e2e8f0;padding:2px 5px;text-align:left;vertical-align:top}
@@ -19,6 +19,7 @@ td{word-break:break-all}th{background:#f1f5f9}td.num{text-align:right;white-spac
 #legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px 16px;margin:0}
 .sw{display:inline-block;width:12px;height:12px;border:1px solid #64748b;border-radius:3px;margin-right:5px;vertical-align:-2px}
 .src{color:#64748b;font-size:12px}#manifest th{width:11em}
+table.row{margin:0 0 8px}table.row th{font-weight:600}td.k{width:7.5em;color:#475569;word-break:normal}
 #graph-print{display:none}footer{margin-top:14px;color:#64748b;font-size:11px}
 @page{margin:12mm}
 @media print{
@@ -103,9 +104,9 @@ var cy = cytoscape({
   elements: elements,
   boxSelectionEnabled: false,
   style: [
-    { selector: 'node', style: { shape: 'round-rectangle', width: 150, height: 42, 'background-color': 'data(color)',
-      'border-width': 1, 'border-color': '#475569', label: 'data(name)', 'text-wrap': 'wrap', 'text-max-width': 144,
-      'text-valign': 'center', 'text-halign': 'center', 'font-size': 10, color: '#0f172a' } },
+    { selector: 'node', style: { shape: 'round-rectangle', width: 136, height: 40, 'background-color': 'data(color)',
+      'border-width': 1, 'border-color': '#475569', label: 'data(name)', 'text-wrap': 'wrap', 'text-max-width': 132,
+      'text-valign': 'center', 'text-halign': 'center', 'font-size': 11, color: '#0f172a' } },
     { selector: 'node.seed, node.sanctioned, node.coinjoin, node.labelled', style: { color: '#ffffff' } },
     { selector: 'node.tx', style: { shape: 'diamond', width: 70, height: 40, 'font-size': 8 } },
     { selector: 'node.group', style: { shape: 'round-rectangle', width: 170, height: 50, 'border-style': 'double', 'border-width': 3 } },
@@ -117,7 +118,7 @@ var cy = cytoscape({
       'text-background-padding': 1, color: '#1e293b' } },
     { selector: 'edge:selected', style: { 'line-color': '#dc2626', 'target-arrow-color': '#dc2626' } }
   ],
-  layout: { name: 'dagre', rankDir: 'LR', nodeSep: 14, rankSep: 90, edgeSep: 8, fit: true, padding: 16, animate: false }
+  layout: { name: 'dagre', rankDir: 'LR', nodeSep: 12, rankSep: 56, edgeSep: 8, fit: true, padding: 16, animate: false }
 });
 
 function showRows(title, sub, idx) {
@@ -125,14 +126,27 @@ function showRows(title, sub, idx) {
   d.textContent = '';
   d.appendChild(el('h3', title));
   sub.forEach(function (s) { d.appendChild(el('p', s)); });
-  var rows = idx.map(function (i) {
+  var list = el('div');
+  list.id = 'detail-rows';
+  idx.forEach(function (i) {
     var r = data.rows[i];
-    return [r.hop, r.txid + ':' + r.vout, r.address || '', r.value, r.tainted, r.status, r.label || '',
-      r.category || '', r.flags, r.source || '', r.spent_by || ''];
+    var card = el('table', null, 'row');
+    var head = el('tr');
+    var th = el('th', 'hop ' + r.hop + ' · ' + r.status + ' · ' + r.tainted + ' of ' + r.value + ' BTC tainted');
+    th.colSpan = 2;
+    head.appendChild(th);
+    card.appendChild(head);
+    [['output', r.txid + ':' + r.vout], ['address', r.address], ['label', r.label ? r.label + (r.category ? ' (' + r.category + ')' : '') : null],
+      ['label source', r.source], ['flags', r.flags], ['spent by', r.spent_by]].forEach(function (kv) {
+      if (!kv[1]) return;
+      var tr = el('tr');
+      tr.appendChild(el('td', kv[0], 'k'));
+      tr.appendChild(el('td', kv[1]));
+      card.appendChild(tr);
+    });
+    list.appendChild(card);
   });
-  var t = table(['hop', 'output', 'address', 'value BTC', 'tainted BTC', 'status', 'label', 'category', 'flags', 'label source', 'spent by'], rows, [3, 4]);
-  t.id = 'detail-rows';
-  d.appendChild(t);
+  d.appendChild(list);
 }
 function showNode(n) {
   var sub = [n.kind + ', ' + n.cls + (n.category ? ', category ' + n.category : '') + ', hop ' + n.hop,
@@ -168,7 +182,7 @@ function search() {
 }
 $('search-go').addEventListener('click', search);
 $('search').addEventListener('keydown', function (ev) { if (ev.key === 'Enter') search(); });
-$('fit').addEventListener('click', function () { cy.nodes().removeClass('match'); cy.fit(undefined, 16); });
+$('fit').addEventListener('click', function () { cy.fit(undefined, 16); });
 
 function snapshot() {
   $('graph-print').src = cy.png({ full: true, scale: 2, bg: '#ffffff', maxWidth: 4000, maxHeight: 4000 });
