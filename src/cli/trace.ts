@@ -9,7 +9,8 @@ import type { Direction, TraceResult } from '../trace/result.js';
 import { MODEL_NAMES, type ModelName } from '../trace/taint.js';
 import { trace } from '../trace/walk.js';
 import { detectCoinJoin } from '../cluster/coinjoin/index.js';
-import { renderTrace } from '../output/index.js';
+import { renderTrace, traceJson } from '../output/index.js';
+import { GRAPH_FORMATS, graphFormatOfFile, renderGraph, type GraphFormat } from '../report/graph/index.js';
 import type { RunMeta } from '../output/meta.js';
 import { writeOutputAtomic } from '../output/write.js';
 import { writeManifest } from '../output/manifest.js';
@@ -27,7 +28,7 @@ import { addChangeFlags, addClusters } from './annotate.js';
 import { capturing } from '../sources/capture.js';
 import { parseChangeHeuristicNames } from '../cluster/change/index.js';
 
-export type OutputFormat = 'table' | 'csv' | 'json';
+export type OutputFormat = 'table' | 'csv' | 'json' | GraphFormat;
 
 export interface TraceRequest {
   seeds: Seed[];
@@ -63,7 +64,7 @@ export function traceRequest(seedArgs: string[], opts: Record<string, unknown>):
     maxAddressTxs: parseIntOption('--max-address-txs', str('maxAddressTxs', '1000'), 1),
     tagsFile: typeof opts.tags === 'string' ? opts.tags : null,
     stopAt: parseCategoryList('--stop-at', str('stopAt', 'exchange')),
-    format: parseChoice('--format', str('format', 'table'), ['table', 'csv', 'json'] as const),
+    format: traceFormat(str('format', 'table'), typeof opts.output === 'string' ? opts.output : null),
     output: typeof opts.output === 'string' ? checkWritableFile('--output', opts.output) : null,
     quiet: opts.quiet === true,
     cluster: opts.cluster === true,
@@ -71,6 +72,12 @@ export function traceRequest(seedArgs: string[], opts: Record<string, unknown>):
       typeof opts.changeHeuristics === 'string' ? parseChangeHeuristicNames(opts.changeHeuristics) : [],
     source,
   };
+}
+
+/** --format, where the default (table) to a .html/.dot/.graphml file means that graph format. */
+function traceFormat(format: string, output: string | null): OutputFormat {
+  const f = parseChoice('--format', format, ['table', 'csv', 'json', ...GRAPH_FORMATS] as const);
+  return f === 'table' && output !== null ? (graphFormatOfFile(output) ?? f) : f;
 }
 
 export interface TraceDeps {
@@ -138,7 +145,14 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
     requests: source.stats().requests,
   };
   const color = req.output === null && io.stdoutIsTTY && !io.env.NO_COLOR;
-  const rendered = renderTrace(req.format, result, meta, { color, cluster: req.cluster });
+  const rendered =
+    req.format === 'html' || req.format === 'dot' || req.format === 'graphml'
+      ? renderGraph(
+          req.format,
+          traceJson(result, meta, { cluster: req.cluster }),
+          'trace JSON of this run (embedded)',
+        )
+      : renderTrace(req.format, result, meta, { color, cluster: req.cluster });
   return { result, meta, rendered, resources: captured.resources, exitCode: result.partial ? 1 : 0 };
 }
 

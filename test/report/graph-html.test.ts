@@ -86,7 +86,7 @@ describe.skipIf(!CHROMIUM)('HTML flow graph report in headless Chromium', () => 
 
     const counts = await page.evaluate(() => {
       const cy = (
-        window as unknown as { btctraceGraph: { nodes(): { length: number }; edges(): { length: number } } }
+        globalThis as unknown as { btctraceGraph: { nodes(): { length: number }; edges(): { length: number } } }
       ).btctraceGraph;
       return { nodes: cy.nodes().length, edges: cy.edges().length };
     });
@@ -94,7 +94,7 @@ describe.skipIf(!CHROMIUM)('HTML flow graph report in headless Chromium', () => 
     expect(await page.textContent('#counts')).toContain(`${want.nodes} nodes, ${want.edges} edges, 25 rows`);
     const names = await page.evaluate(() =>
       (
-        window as unknown as {
+        globalThis as unknown as {
           btctraceGraph: { nodes(): { map(f: (n: { data(k: string): string }) => string): string[] } };
         }
       ).btctraceGraph
@@ -110,7 +110,7 @@ describe.skipIf(!CHROMIUM)('HTML flow graph report in headless Chromium', () => 
     // Click the ExchangeY node where cytoscape drew it: its two rows appear.
     const pos = await page.evaluate(() => {
       const cy = (
-        window as unknown as {
+        globalThis as unknown as {
           btctraceGraph: { getElementById(id: string): { renderedPosition(): { x: number; y: number } } };
         }
       ).btctraceGraph;
