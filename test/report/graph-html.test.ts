@@ -86,7 +86,9 @@ describe.skipIf(!CHROMIUM)('HTML flow graph report in headless Chromium', () => 
 
     const counts = await page.evaluate(() => {
       const cy = (
-        globalThis as unknown as { btctraceGraph: { nodes(): { length: number }; edges(): { length: number } } }
+        globalThis as unknown as {
+          btctraceGraph: { nodes(): { length: number }; edges(): { length: number } };
+        }
       ).btctraceGraph;
       return { nodes: cy.nodes().length, edges: cy.edges().length };
     });
