@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { CHROMIUM, launch, openReport } from './browser.js';
+import { EVIL_ADDRESS, EVIL_LABEL, tamperedTrace } from './tampered.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin/btctrace.js');
@@ -141,6 +142,27 @@ describe.skipIf(!CHROMIUM)('HTML flow graph report in headless Chromium', () => 
     if (process.env.BTCTRACE_KEEP_SCREENSHOT)
       copyFileSync(path.join(shotDir, 'demo.png'), process.env.BTCTRACE_KEEP_SCREENSHOT);
 
+    expect(network).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a hostile label and address as text: no script runs, no element is injected', async () => {
+    const evilHtml = path.join(dir, 'tampered.html');
+    execFileSync('node', [BIN, 'report', tamperedTrace(dir), '-o', evilHtml, '-q'], { cwd: ROOT });
+    const { page, network, errors } = await openReport(browser, evilHtml);
+    expect(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    // The page's own elements only: the data, two libraries, the app; one img (the print copy).
+    expect(await page.locator('script').count()).toBe(4);
+    expect(await page.locator('img').count()).toBe(1);
+    await page.fill('#search', '<script>');
+    await page.press('#search', 'Enter');
+    expect(await page.textContent('#search-result')).toBe('1 matching node');
+    expect(await page.locator('#details h3').textContent()).toBe(EVIL_LABEL);
+    await page.fill('#search', 'onerror');
+    await page.press('#search', 'Enter');
+    expect(await page.locator('#details h3').textContent()).toBe(EVIL_ADDRESS);
+    expect(await page.textContent('#detail-rows')).toContain(EVIL_ADDRESS);
+    expect(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
     expect(network).toEqual([]);
     expect(errors).toEqual([]);
   });
