@@ -188,8 +188,9 @@ function snapshot() {
   $('graph-print').src = cy.png({ full: true, scale: 2, bg: '#ffffff', maxWidth: 4000, maxHeight: 4000 });
 }
 window.addEventListener('beforeprint', snapshot);
-snapshot();
+if (window.matchMedia) window.matchMedia('print').addListener(function (q) { if (q.matches) snapshot(); });
 document.body.setAttribute('data-ready', '1');
+window.btctraceTimings = { ready: performance.now() };
 window.btctraceGraph = cy;
 })();
 `;

@@ -74,7 +74,7 @@ function readRow(v: unknown, i: number): ReportRow {
     label: str(v, 'label', i, true),
     category: str(v, 'category', i, true),
     spent_by: str(v, 'spent_by', i, true),
-    flags: flags as string[],
+    flags,
     note: str(v, 'note', i, true),
     cluster: str(v, 'cluster', i, true),
     block_height: int(v, 'block_height', i, true),

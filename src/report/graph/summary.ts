@@ -12,8 +12,12 @@ export interface Table {
   rows: string[][];
 }
 
-const cell = (v: unknown): string =>
-  v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+const cell = (v: unknown): string => {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v) ?? '';
+};
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const btcOf = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? formatBtc(v) : '');
