@@ -9,9 +9,9 @@ h1{font-size:18px;margin:0 0 4px;word-break:break-all}h2{font-size:15px;margin:1
 header p{margin:2px 0;color:#334155}#grouped{color:#92400e;font-weight:600}
 #toolbar{display:flex;gap:6px;align-items:center;margin:8px 0}#search{width:34em;max-width:60vw;padding:4px 6px}
 #search-result{color:#334155}
-main{display:flex;gap:10px;height:72vh;min-height:420px}
+main{display:flex;gap:10px;height:72vh;min-height:320px}
 #graph{flex:1 1 auto;border:1px solid #cbd5e1;border-radius:4px;min-width:0}
-#details{flex:0 0 30%;overflow:auto;border:1px solid #cbd5e1;border-radius:4px;padding:8px}
+#details{flex:0 0 26%;overflow:auto;border:1px solid #cbd5e1;border-radius:4px;padding:8px}
 #details h3{margin:0 0 4px;font-size:14px;word-break:break-all}.hint{color:#64748b}
 table{border-collapse:collapse;width:100%;margin:4px 0}
 th,td{border:1px solid #e2e8f0;padding:2px 5px;text-align:left;vertical-align:top}
@@ -113,12 +113,12 @@ var cy = cytoscape({
     { selector: 'node.match', style: { 'border-width': 4, 'border-color': '#dc2626' } },
     { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#0f172a' } },
     { selector: 'edge', style: { width: 'data(w)', 'curve-style': 'bezier', 'target-arrow-shape': 'triangle',
-      'line-color': '#64748b', 'target-arrow-color': '#64748b', 'arrow-scale': 0.8, label: 'data(name)', 'font-size': 8,
+      'line-color': '#64748b', 'target-arrow-color': '#64748b', 'arrow-scale': 0.8, label: 'data(name)', 'font-size': 10,
       'text-rotation': 'autorotate', 'text-background-color': '#ffffff', 'text-background-opacity': 0.85,
       'text-background-padding': 1, color: '#1e293b' } },
     { selector: 'edge:selected', style: { 'line-color': '#dc2626', 'target-arrow-color': '#dc2626' } }
   ],
-  layout: { name: 'dagre', rankDir: 'LR', nodeSep: 12, rankSep: 56, edgeSep: 8, fit: true, padding: 16, animate: false }
+  layout: { name: 'dagre', rankDir: 'LR', nodeSep: 12, rankSep: 84, edgeSep: 8, fit: true, padding: 16, animate: false }
 });
 
 function showRows(title, sub, idx) {
@@ -186,6 +186,15 @@ $('fit').addEventListener('click', function () { cy.fit(undefined, 16); });
 
 function snapshot() {
   $('graph-print').src = cy.png({ full: true, scale: 2, bg: '#ffffff', maxWidth: 4000, maxHeight: 4000 });
+}
+// A wide, flat flow leaves the box half empty: shrink it to the drawing's proportions.
+var bb = cy.elements().boundingBox();
+var box = $('graph');
+var want = Math.max(320, Math.min(box.clientHeight, box.clientWidth * (bb.h / Math.max(bb.w, 1)) + 40));
+if (want < box.clientHeight) {
+  box.parentNode.style.height = want + 'px';
+  cy.resize();
+  cy.fit(undefined, 16);
 }
 window.addEventListener('beforeprint', snapshot);
 if (window.matchMedia) window.matchMedia('print').addListener(function (q) { if (q.matches) snapshot(); });
