@@ -9,7 +9,7 @@ h1{font-size:18px;margin:0 0 4px;word-break:break-all}h2{font-size:15px;margin:1
 header p{margin:2px 0;color:#334155}#grouped{color:#92400e;font-weight:600}
 #toolbar{display:flex;gap:6px;align-items:center;margin:8px 0}#search{width:34em;max-width:60vw;padding:4px 6px}
 #search-result{color:#334155}
-main{display:flex;gap:10px;height:72vh;min-height:320px}
+main{display:flex;gap:10px;height:72vh;min-height:440px}
 #graph{flex:1 1 auto;border:1px solid #cbd5e1;border-radius:4px;min-width:0}
 #details{flex:0 0 26%;overflow:auto;border:1px solid #cbd5e1;border-radius:4px;padding:8px}
 #details h3{margin:0 0 4px;font-size:14px;word-break:break-all}.hint{color:#64748b}
@@ -190,7 +190,7 @@ function snapshot() {
 // A wide, flat flow leaves the box half empty: shrink it to the drawing's proportions.
 var bb = cy.elements().boundingBox();
 var box = $('graph');
-var want = Math.max(320, Math.min(box.clientHeight, box.clientWidth * (bb.h / Math.max(bb.w, 1)) + 40));
+var want = Math.max(440, Math.min(box.clientHeight, box.clientWidth * (bb.h / Math.max(bb.w, 1)) + 40));
 if (want < box.clientHeight) {
   box.parentNode.style.height = want + 'px';
   cy.resize();
