@@ -87,6 +87,79 @@ describe('graph model', () => {
   });
 });
 
+describe('graph model: clusters and merging transactions', () => {
+  const row = (
+    hop: number,
+    txid: string,
+    vout: number,
+    address: string,
+    sat: number,
+    spentBy: string | null,
+    extra = {},
+  ) => ({
+    hop,
+    txid,
+    vout,
+    address,
+    value_sat: sat,
+    tainted_sat: sat,
+    status: hop === 0 ? 'seed' : spentBy ? 'spent' : 'unspent',
+    label: null,
+    category: null,
+    spent_by: spentBy,
+    flags: [],
+    note: null,
+    ...extra,
+  });
+  const T = 't'.repeat(64);
+
+  it('a transaction spending two nodes goes through a tx node; amounts are the rows’ own', () => {
+    const doc = parseTraceDoc(
+      JSON.stringify({
+        rows: [
+          row(0, 'a', 0, 'A', 700, T),
+          row(0, 'b', 0, 'B', 300, T),
+          row(1, T, 0, 'C', 600, null),
+          row(1, T, 1, 'D', 399, null),
+        ],
+      }),
+      'x',
+    );
+    const m = buildGraph(doc);
+    expect(m.nodes.map((n) => n.id)).toEqual(['addr:A', 'addr:B', 'addr:C', 'addr:D', `tx:${T}`]);
+    expect(m.edges.map((e) => [e.source, e.target, e.taintedSat])).toEqual([
+      ['addr:A', `tx:${T}`, 700],
+      ['addr:B', `tx:${T}`, 300],
+      [`tx:${T}`, 'addr:C', 600],
+      [`tx:${T}`, 'addr:D', 399],
+    ]);
+  });
+
+  it('addresses sharing a cluster id collapse into one node; a cluster of one stays an address', () => {
+    const doc = parseTraceDoc(
+      JSON.stringify({
+        rows: [
+          row(0, 'a', 0, 'A', 1000, T),
+          row(1, T, 0, 'C', 600, null, { cluster: 'K' }),
+          row(1, T, 1, 'D', 399, null, { cluster: 'K' }),
+          row(1, T, 2, 'E', 1, null, { cluster: 'L' }),
+        ],
+      }),
+      'x',
+    );
+    const m = buildGraph(doc);
+    expect(m.nodes.map((n) => [n.id, n.addresses.length, n.taintedSat])).toEqual([
+      ['addr:A', 1, 1000],
+      ['addr:E', 1, 1],
+      ['cluster:K', 2, 999],
+    ]);
+    expect(m.edges.map((e) => [e.target, e.taintedSat, e.txids])).toEqual([
+      ['addr:E', 1, [T]],
+      ['cluster:K', 999, [T]],
+    ]);
+  });
+});
+
 describe('DOT', () => {
   it('escapes quotes, backslashes and line breaks', () => {
     expect(dotString('a"b\\c\nd')).toBe('"a\\"b\\\\c\\nd"');
