@@ -95,7 +95,11 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       .command('trace')
       .description('follow the flow of funds from seed addresses, txids or txid:vout outpoints')
       .argument('<seed...>', 'addresses, txids or txid:vout outpoints')
-      .option('--format <fmt>', 'table, csv, json, or the flow graph: html, dot, graphml (also from -o)', 'table')
+      .option(
+        '--format <fmt>',
+        'table, csv, json, or the flow graph: html, dot, graphml (also from -o)',
+        'table',
+      )
       .option('-o, --output <file>', 'write the result to a file instead of stdout'),
   ).action(async (seeds: string[], opts: Record<string, unknown>) => {
     const { runTraceCommand } = await import('./trace.js');
