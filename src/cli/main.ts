@@ -112,7 +112,11 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
     addFiatOptions(program.command('trace'))
       .description('follow the flow of funds from seed addresses, txids or txid:vout outpoints')
       .argument('<seed...>', 'addresses, txids or txid:vout outpoints')
-      .option('--format <fmt>', 'table, csv or json', 'table')
+      .option(
+        '--format <fmt>',
+        'table, csv, json, or the flow graph: html, dot, graphml (also from -o)',
+        'table',
+      )
       .option('-o, --output <file>', 'write the result to a file instead of stdout'),
   ).action(async (seeds: string[], opts: Record<string, unknown>) => {
     const { runTraceCommand } = await import('./trace.js');
@@ -216,6 +220,19 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
         setCode(await runCacheCommand(action, opts, io));
       });
   }
+
+  program
+    .command('report')
+    .description('the flow graph of a trace JSON: a self-contained HTML case report, or DOT / GraphML')
+    .argument('<trace.json>', 'a trace written with --format json')
+    .option('-o, --output <file>', 'write to a file (.html, .dot or .graphml picks the format)')
+    .option('--format <fmt>', 'html, dot or graphml (default: from -o, else html)')
+    .option('--node-budget <n>', 'above this many nodes, group by hop and class', '300')
+    .option('-q, --quiet', 'no message on stderr')
+    .action(async (file: string, opts: Record<string, unknown>) => {
+      const { runReportCommand } = await import('./report.js');
+      setCode(await runReportCommand(file, opts, io));
+    });
 
   program
     .command('verify')

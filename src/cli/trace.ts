@@ -14,7 +14,9 @@ import {
   vetoFindings,
   type Confidence,
 } from '../cluster/coinjoin/index.js';
-import { renderTrace } from '../output/index.js';
+import { renderTrace, traceJson } from '../output/index.js';
+import { GRAPH_FORMATS, graphFormatOfFile, renderGraph, type GraphFormat } from '../report/graph/index.js';
+
 import type { RunMeta } from '../output/meta.js';
 import { writeOutputAndManifest } from '../output/manifest.js';
 import { toolVersion } from '../version.js';
@@ -35,7 +37,7 @@ import { fiatRequest, openPricer, type FiatRequest } from './fiat.js';
 import { fiatMeta, valueItems, type FiatPricer, type FiatValues } from '../prices/fiat.js';
 import { roundSat } from '../output/amount.js';
 
-export type OutputFormat = 'table' | 'csv' | 'json';
+export type OutputFormat = 'table' | 'csv' | 'json' | GraphFormat;
 
 export interface TraceRequest {
   seeds: Seed[];
@@ -75,7 +77,7 @@ export function traceRequest(seedArgs: string[], opts: Record<string, unknown>):
     maxAddressTxs: parseIntOption('--max-address-txs', str('maxAddressTxs', '1000'), 1),
     tagsFile: typeof opts.tags === 'string' ? opts.tags : null,
     stopAt: parseCategoryList('--stop-at', str('stopAt', 'exchange')),
-    format: parseChoice('--format', str('format', 'table'), ['table', 'csv', 'json'] as const),
+    format: traceFormat(str('format', 'table'), typeof opts.output === 'string' ? opts.output : null),
     output: typeof opts.output === 'string' ? checkWritableFile('--output', opts.output) : null,
     quiet: opts.quiet === true,
     cluster: opts.cluster === true,
@@ -85,6 +87,12 @@ export function traceRequest(seedArgs: string[], opts: Record<string, unknown>):
     source,
     fiat: fiatRequest(opts),
   };
+}
+
+/** --format, where the default (table) to a .html/.dot/.graphml file means that graph format. */
+function traceFormat(format: string, output: string | null): OutputFormat {
+  const f = parseChoice('--format', format, ['table', 'csv', 'json', ...GRAPH_FORMATS] as const);
+  return f === 'table' && output !== null ? (graphFormatOfFile(output) ?? f) : f;
 }
 
 export interface TraceDeps {
@@ -176,11 +184,14 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
     meta.fiat = fiatMeta(fiat);
   }
   const color = req.output === null && io.stdoutIsTTY && !io.env.NO_COLOR;
-  const rendered = renderTrace(req.format, result, meta, {
-    color,
-    cluster: req.cluster,
-    ...(fiat && { fiat }),
-  });
+  const rendered =
+    req.format === 'html' || req.format === 'dot' || req.format === 'graphml'
+      ? renderGraph(
+          req.format,
+          traceJson(result, meta, { cluster: req.cluster }),
+          'trace JSON of this run (embedded)',
+        )
+      : renderTrace(req.format, result, meta, { color, cluster: req.cluster, ...(fiat && { fiat }) });
   return {
     result,
     meta,

@@ -22,10 +22,10 @@ interface RealCase {
 const file = path.join(import.meta.dirname, 'fixtures/coinjoin-real.json');
 const cases = (JSON.parse(readFileSync(file, 'utf8')) as { txs: RealCase[] }).txs;
 
-/** The rebuilt transactions lack version, locktime, size, weight and sequences: neutral placeholders. */
+/** The rebuilt transactions lack version, locktime, size, weight, sequences and scriptsigs: neutral placeholders (detectors read none of them). */
 function toTx(j: RealCase['tx']): Tx {
   const filled = { version: 2, locktime: 0, size: 1, weight: 4, ...j };
-  filled.vin = j.vin.map((i) => ({ sequence: 0xffffffff, ...i }));
+  filled.vin = j.vin.map((i) => ({ sequence: 0xffffffff, scriptsig: '', ...i }));
   return parseTx(filled, `fixture ${j.txid}`);
 }
 
