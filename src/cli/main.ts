@@ -12,7 +12,7 @@ const EXAMPLES = `
 Examples:
   $ btctrace trace bc1qq2euq8pw950klpjcawuy4uj39ym43hs6cfsegq --hops 2
   $ btctrace trace 1ShopAddr... --direction backward --model fifo --format csv -o sources.csv
-  $ btctrace trace <txid>:1 --tags tags.csv --stop-at exchange,mixer
+  $ btctrace trace <txid>:1 --tags tags.csv --stop-at exchange,mixing_service
   $ btctrace trace <address> --offline fixtures/demo          # no network: a recorded case
   $ btctrace tx <txid>
   $ btctrace address <address>
@@ -61,7 +61,7 @@ function addTraceOptions(cmd: Command): Command {
       .option('--tags <file>', 'labels: CSV with columns address,label,category')
       .option(
         '--stop-at <categories>',
-        'stop at labelled addresses of these categories ("coinjoin": at CoinJoins; "none": follow everything)',
+        'stop at labelled addresses of these categories; replaces the default list (exchange), so give every category to stop at ("coinjoin": at CoinJoins; "none": follow everything). Names are checked against the label taxonomy and the categories in --tags',
         'exchange',
       )
       .option(
@@ -95,8 +95,11 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       .command('trace')
       .description('follow the flow of funds from seed addresses, txids or txid:vout outpoints')
       .argument('<seed...>', 'addresses, txids or txid:vout outpoints')
-      .option('--format <fmt>', 'table, csv or json', 'table')
-      .option('-o, --output <file>', 'write the result to a file instead of stdout'),
+      .option(
+        '--format <fmt>',
+        'table, csv, json or jsonl (default: from the -o extension .csv/.json/.jsonl, else table)',
+      )
+      .option('-o, --output <file>', 'write the result to a file instead of stdout ("-": stdout)'),
   ).action(async (seeds: string[], opts: Record<string, unknown>) => {
     const { runTraceCommand } = await import('./trace.js');
     setCode(await runTraceCommand(seeds, opts, io, process.argv.slice(2)));

@@ -16,6 +16,8 @@ import { writeManifest } from '../output/manifest.js';
 import { toolVersion } from '../version.js';
 import type { IO } from './io.js';
 import { checkWritableFile, optString, parseCategoryList, parseChoice, parseIntOption } from './parse.js';
+import { OUTPUT_FORMATS, resolveFormat, STDOUT_FILE, type OutputFormat } from '../output/format.js';
+import { checkStopAt } from './stop-at.js';
 import {
   describeSourceRequest,
   openSourceHandle,
@@ -27,7 +29,7 @@ import { addChangeFlags, addClusters } from './annotate.js';
 import { capturing } from '../sources/capture.js';
 import { parseChangeHeuristicNames } from '../cluster/change/index.js';
 
-export type OutputFormat = 'table' | 'csv' | 'json';
+export type { OutputFormat } from '../output/format.js';
 
 export interface TraceRequest {
   seeds: Seed[];
@@ -53,6 +55,8 @@ export interface TraceRequest {
 export function traceRequest(seedArgs: string[], opts: Record<string, unknown>): TraceRequest {
   const source = sourceRequest(opts);
   const str = (k: string, d: string) => optString(opts, k, d);
+  // `-o -` is stdout: no file, no manifest.
+  const outFile = typeof opts.output === 'string' && opts.output !== STDOUT_FILE ? opts.output : null;
   return {
     seeds: parseSeeds(seedArgs, source.network),
     direction: parseChoice('--direction', str('direction', 'forward'), ['forward', 'backward'] as const),
@@ -63,8 +67,13 @@ export function traceRequest(seedArgs: string[], opts: Record<string, unknown>):
     maxAddressTxs: parseIntOption('--max-address-txs', str('maxAddressTxs', '1000'), 1),
     tagsFile: typeof opts.tags === 'string' ? opts.tags : null,
     stopAt: parseCategoryList('--stop-at', str('stopAt', 'exchange')),
-    format: parseChoice('--format', str('format', 'table'), ['table', 'csv', 'json'] as const),
-    output: typeof opts.output === 'string' ? checkWritableFile('--output', opts.output) : null,
+    format: resolveFormat(
+      typeof opts.format === 'string' ? opts.format : undefined,
+      outFile,
+      OUTPUT_FORMATS,
+      'table',
+    ),
+    output: outFile === null ? null : checkWritableFile('--output', outFile),
     quiet: opts.quiet === true,
     cluster: opts.cluster === true,
     changeHeuristics:
@@ -95,6 +104,7 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
   const { io } = deps;
   const startedAt = io.now();
   const book = tags ?? (req.tagsFile ? loadTags(req.tagsFile, req.source.network) : EMPTY_TAGS);
+  checkStopAt(req.stopAt, book);
   const { source, captured } = capturing(
     (deps.openSource ?? ((r: SourceRequest) => createSource(r)))(req.source),
   );

@@ -13,6 +13,7 @@ import { metaJson, type RunMeta } from './meta.js';
 import { printRow } from './rows.js';
 import { sortRows, sortTxs } from '../trace/order.js';
 import { summarize, type GroupTotal } from './summary.js';
+import { conservation } from './conservation.js';
 
 export interface JsonOptions {
   /** Add `cluster` to each row and `by_cluster` to the totals. */
@@ -45,11 +46,9 @@ function groupJson(g: GroupTotal): Record<string, unknown> {
   };
 }
 
-export function traceJson(result: TraceResult, meta: RunMeta, opts: JsonOptions = {}): string {
-  const cluster = opts.cluster ?? false;
+function rowsJson(result: TraceResult, cluster: boolean): Record<string, unknown>[] {
   const exact = result.model === 'haircut';
-
-  const rows = sortRows(result.rows).map((row) => {
+  return sortRows(result.rows).map((row) => {
     const p = printRow(row, cluster);
     const out: Record<string, unknown> = {
       hop: p.hop,
@@ -72,29 +71,63 @@ export function traceJson(result: TraceResult, meta: RunMeta, opts: JsonOptions 
     if (cluster) out.cluster = p.cluster ?? null;
     return out;
   });
+}
 
+function totalsJson(result: TraceResult, cluster: boolean): Record<string, unknown> {
   const s = summarize(result, { cluster });
   const totals: Record<string, unknown> = {
     rows: s.rows,
     seed_sat: s.seedSat,
     fee_tainted_sat: s.feeTaintedSat,
-    by_status: s.byStatus.map((t) => ({ status: t.status, outputs: t.outputs, tainted_sat: t.taintedSat })),
+    // Output counts only: taint summed by status across hops counts money once per hop.
+    by_status: s.byStatus.map((t) => ({ status: t.status, outputs: t.outputs })),
+    conservation: conservationJson(result),
     by_label: s.byLabel.map(groupJson),
   };
   if (s.byCluster) totals.by_cluster = s.byCluster.map(groupJson);
   totals.sentences = s.sentences;
   totals.caveats = s.caveats;
+  return totals;
+}
 
+function conservationJson(result: TraceResult): Record<string, unknown> {
+  const c = conservation(result);
+  return {
+    seed_sat: c.seedSat,
+    lines: c.lines.map((l) => ({ kind: l.kind, label: l.label, outputs: l.outputs, sat: l.sat })),
+    total_sat: c.totalSat,
+    overstated: c.overstated,
+  };
+}
+
+function traceHead(result: TraceResult): Record<string, unknown> {
+  return { direction: result.direction, model: result.model, seeds: [...result.seeds] };
+}
+
+export function traceJson(result: TraceResult, meta: RunMeta, opts: JsonOptions = {}): string {
+  const cluster = opts.cluster ?? false;
+  const exact = result.model === 'haircut';
   const doc = {
     meta: metaJson(meta, result),
-    trace: {
-      direction: result.direction,
-      model: result.model,
-      seeds: [...result.seeds],
-    },
-    rows,
+    trace: traceHead(result),
+    rows: rowsJson(result, cluster),
     transactions: sortTxs(result.txs).map((tx) => txJson(tx, exact)),
-    totals,
+    totals: totalsJson(result, cluster),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/**
+ * JSON Lines: a first line {"meta", "trace", "totals"} (the JSON document without its rows and
+ * transactions), then one line per row with the JSON rows' keys and values, in the same order.
+ */
+export function traceJsonl(result: TraceResult, meta: RunMeta, opts: JsonOptions = {}): string {
+  const cluster = opts.cluster ?? false;
+  const head = {
+    meta: metaJson(meta, result),
+    trace: traceHead(result),
+    totals: totalsJson(result, cluster),
+  };
+  const lines = [JSON.stringify(head), ...rowsJson(result, cluster).map((r) => JSON.stringify(r))];
+  return `${lines.join('\n')}\n`;
 }

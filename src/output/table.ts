@@ -13,6 +13,7 @@ import { formatBtc, roundSat } from './amount.js';
 import type { RunMeta } from './meta.js';
 import { sortRows } from '../trace/order.js';
 import { labelName, summarize, type GroupTotal } from './summary.js';
+import { conservation } from './conservation.js';
 
 export interface TableOptions {
   /** ANSI colours; the caller decides (TTY, NO_COLOR, --no-color). */
@@ -101,6 +102,11 @@ function headerLine(result: TraceResult, meta: RunMeta | undefined): string {
   return line;
 }
 
+/** 26342741 -> "26,342,741". */
+function groupSat(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 export function traceTable(result: TraceResult, opts: TableOptions): string {
   const { color } = opts;
   const full = (opts.width ?? 0) >= FULL_WIDTH;
@@ -144,15 +150,30 @@ export function traceTable(result: TraceResult, opts: TableOptions): string {
   const out: string[] = [headerLine(result, opts.meta), ''];
   out.push(rows.length === 0 ? 'No tainted outputs found.' : table.toString(), '');
 
+  const backward = result.direction === 'backward';
   out.push(
-    `Seed taint: ${formatBtc(s.seedSat)} BTC; taint paid as fees: ${formatBtc(s.feeTaintedSat)} BTC; ` +
+    `${backward ? 'Amount traced back' : 'Seed taint'}: ${formatBtc(s.seedSat)} BTC; ` +
       `${s.rows === 1 ? '1 output' : `${s.rows} outputs`} listed.`,
   );
-  if (s.byStatus.length > 0) {
-    const st = newTable(['status', 'outputs', 'tainted BTC'], ['left', 'right', 'right'], color);
-    for (const t of s.byStatus) st.push([t.status, String(t.outputs), formatBtc(t.taintedSat)]);
-    out.push(st.toString());
-  }
+  const c = conservation(result);
+  const title = backward
+    ? 'source of funds (where the traced amount came from)'
+    : 'where the seed taint ended up';
+  const ct = newTable([title, 'outputs', 'sat', 'BTC'], ['left', 'right', 'right', 'right'], color);
+  for (const l of c.lines)
+    ct.push([safeText(l.label), l.outputs === 0 ? '' : String(l.outputs), groupSat(l.sat), formatBtc(l.sat)]);
+  const totalName = c.overstated
+    ? 'sum of the lines (overstates: poison)'
+    : backward
+      ? 'total traced (= seed)'
+      : 'total (= seed taint)';
+  ct.push([totalName, '', groupSat(c.totalSat), formatBtc(c.totalSat)]);
+  if (c.overstated) ct.push(['seed taint', '', groupSat(c.seedSat), formatBtc(c.seedSat)]);
+  out.push(ct.toString());
+  if (c.overstated)
+    out.push(
+      'Poison model: each line counts touched outputs in full, so the lines overstate and do not add up to the seed taint.',
+    );
   if (s.byLabel.length > 0) out.push(groupTable('label', s.byLabel, color));
   if (s.byCluster && s.byCluster.length > 0) out.push(groupTable('cluster', s.byCluster, color));
   if (s.sentences.length > 0) out.push('', ...s.sentences.map(safeText));

@@ -174,12 +174,27 @@ describe('traceJson, forward haircut', () => {
     expect(doc.totals.seed_sat).toBe(300050000);
     expect(doc.totals.fee_tainted_sat).toBe(16166);
     expect(doc.totals.by_status).toEqual([
-      { status: 'seed', outputs: 2, tainted_sat: 300050000 },
-      { status: 'spent', outputs: 1, tainted_sat: 133333333 },
-      { status: 'unspent', outputs: 2, tainted_sat: 183326667 },
-      { status: 'stopped', outputs: 2, tainted_sat: 116666667 },
-      { status: 'below-min', outputs: 1, tainted_sat: 500 },
-      { status: 'truncated', outputs: 1, tainted_sat: 40000 },
+      { status: 'seed', outputs: 2 },
+      { status: 'spent', outputs: 1 },
+      { status: 'unspent', outputs: 2 },
+      { status: 'stopped', outputs: 2 },
+      { status: 'below-min', outputs: 1 },
+      { status: 'truncated', outputs: 1 },
+    ]);
+    const c = doc.totals.conservation as {
+      seed_sat: number;
+      total_sat: number;
+      lines: { kind: string; sat: number }[];
+    };
+    expect(c.seed_sat).toBe(300050000);
+    expect(c.total_sat).toBe(300050000);
+    expect(c.lines.reduce((a, l) => a + l.sat, 0)).toBe(300050000);
+    expect(c.lines).toEqual([
+      { kind: 'labelled', label: 'ExchangeX (exchange), stopped', outputs: 2, sat: 116666667 },
+      { kind: 'labelled', label: 'mixer (unnamed), below-min', outputs: 1, sat: 500 },
+      { kind: 'unspent', label: 'unspent, unlabelled', outputs: 2, sat: 183326667 },
+      { kind: 'not-followed', label: 'not followed: error or limit (see notes)', outputs: 1, sat: 40000 },
+      { kind: 'fees', label: 'paid as fees to miners (3 transactions)', outputs: 0, sat: 16166 },
     ]);
     expect(doc.totals.by_label).toEqual([
       {

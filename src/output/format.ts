@@ -1,0 +1,69 @@
+// Which format a result is written in: --format when given, otherwise the output file's
+// extension, otherwise a table. A case file named .csv must never hold a box-drawn table, so an
+// explicit --format that contradicts a known extension is refused rather than guessed past.
+
+import path from 'node:path';
+import { InputError } from '../model/errors.js';
+
+export type OutputFormat = 'table' | 'csv' | 'json' | 'jsonl';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'json', 'jsonl'];
+
+/** `-o -`: write to stdout. */
+export const STDOUT_FILE = '-';
+
+/**
+ * The format an output file's extension names (lower-cased, with its dot), or null when the
+ * extension names none. Renderers added later (HTML, Graphviz, GraphML) add their entries here.
+ */
+export function extensionFormat(ext: string): string | null {
+  switch (ext.toLowerCase()) {
+    case '.csv':
+      return 'csv';
+    case '.json':
+      return 'json';
+    case '.jsonl':
+    case '.ndjson':
+      return 'jsonl';
+    default:
+      return null;
+  }
+}
+
+/** Extensions whose formats are planned but not written by this version. */
+const NOT_YET = new Set(['.html', '.htm', '.dot', '.graphml']);
+
+/**
+ * The format to write: `explicit` (the --format value, or undefined when not given) checked
+ * against `allowed` and against the extension of `output` (null or "-" for stdout).
+ */
+export function resolveFormat<T extends string>(
+  explicit: string | undefined,
+  output: string | null,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const ext = output === null || output === STDOUT_FILE ? '' : path.extname(output);
+  const fromExt = ext === '' ? null : extensionFormat(ext);
+  if (explicit !== undefined) {
+    const v = explicit.trim().toLowerCase();
+    if (!(allowed as readonly string[]).includes(v))
+      throw new InputError(`--format ${explicit}: must be one of ${allowed.join(', ')}`);
+    if (fromExt !== null && fromExt !== v)
+      throw new InputError(
+        `--format ${v} contradicts the output file ${output} (a ${ext} file holds ${fromExt}); drop --format or rename the file`,
+      );
+    return v as T;
+  }
+  if (fromExt !== null) {
+    if (!(allowed as readonly string[]).includes(fromExt))
+      throw new InputError(
+        `--output ${output}: this command cannot write ${fromExt} (formats: ${allowed.join(', ')})`,
+      );
+    return fromExt as T;
+  }
+  if (NOT_YET.has(ext.toLowerCase()))
+    throw new InputError(
+      `--output ${output}: ${ext} output is not yet supported (use .csv, .json or .jsonl)`,
+    );
+  return fallback;
+}
