@@ -105,9 +105,19 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
   const startedAt = io.now();
   const book = tags ?? (req.tagsFile ? loadTags(req.tagsFile, req.source.network) : EMPTY_TAGS);
   checkStopAt(req.stopAt, book);
-  const { source, captured } = capturing(
+  const { source: seen, captured } = capturing(
     (deps.openSource ?? ((r: SourceRequest) => createSource(r)))(req.source),
   );
+  // Seed addresses whose history was cut, so their rows can say so in the file itself.
+  const cut = new Map<string, number>();
+  const source: ChainSource = {
+    ...seen,
+    getAddressHistory: async (a, m) => {
+      const h = await seen.getAddressHistory(a, m);
+      if (!h.complete) cut.set(a, h.txs.length);
+      return h;
+    },
+  };
   const model = getModel(req.model);
   const progress = new Progress(io, req.quiet);
   const result = await trace(
@@ -130,6 +140,7 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
     },
   );
   progress.done();
+  const partialReasons = markCutHistories(result, cut, req.maxAddressTxs);
   if (req.cluster) addClusters(result, captured);
   addChangeFlags(result, captured, req.changeHeuristics);
   const meta: RunMeta = {
@@ -144,12 +155,33 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
     finishedAt: io.now().toISOString(),
     modelConventions: model.conventions,
     partial: result.partial,
+    partialReasons,
     warnings: result.warnings,
     requests: source.stats().requests,
   };
   const color = req.output === null && io.stdoutIsTTY && !io.env.NO_COLOR;
   const rendered = renderTrace(req.format, result, meta, { color, cluster: req.cluster });
   return { result, meta, rendered, resources: captured.resources, exitCode: result.partial ? 1 : 0 };
+}
+
+/**
+ * Notes the cut on every seed row of an address whose history was cut, and returns why the
+ * result is partial (the cuts first, then the walk's warnings), empty for a complete result.
+ */
+function markCutHistories(result: TraceResult, cut: Map<string, number>, max: number): string[] {
+  const reasons: string[] = [];
+  for (const [address, n] of [...cut].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    reasons.push(`history of seed ${address} cut at ${n} transactions (--max-address-txs ${max})`);
+  }
+  for (const row of result.rows) {
+    if (row.status !== 'seed' || row.address === null || !cut.has(row.address)) continue;
+    const note = `partial: seed history cut at --max-address-txs ${max}; older receipts of this address are missing`;
+    row.note = row.note ? `${row.note}; ${note}` : note;
+  }
+  if (cut.size > 0) result.partial = true;
+  if (!result.partial) return [];
+  for (const w of result.warnings) if (!/^history of seed .* cut at /.test(w)) reasons.push(w);
+  return reasons;
 }
 
 function effectiveOptions(req: TraceRequest): Record<string, unknown> {

@@ -19,6 +19,8 @@ export interface RunMeta {
   /** The taint model's own statement of how fees, ties and rounding are handled. */
   modelConventions: string;
   partial: boolean;
+  /** Why the result is partial, one line each (empty or absent when complete). */
+  partialReasons?: string[];
   warnings: string[];
   /** HTTP requests made, when the source counts them. */
   requests?: number;
@@ -92,8 +94,11 @@ export function metaJson(meta: RunMeta, trace?: TraceFlags): Record<string, unkn
     finished_at: meta.finishedAt,
     model_conventions: meta.modelConventions,
     partial: meta.partial || (trace?.partial ?? false),
-    warnings,
   };
+  if (out.partial === true)
+    out.partial_reasons =
+      meta.partialReasons && meta.partialReasons.length > 0 ? [...meta.partialReasons] : warnings;
+  out.warnings = warnings;
   if (meta.requests !== undefined) out.requests = meta.requests;
   return out;
 }
