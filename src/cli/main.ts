@@ -99,7 +99,8 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
         '--format <fmt>',
         'table, csv, json or jsonl (default: from the -o extension .csv/.json/.jsonl, else table)',
       )
-      .option('-o, --output <file>', 'write the result to a file instead of stdout ("-": stdout)'),
+      .option('-o, --output <file>', 'write the result to a file instead of stdout ("-": stdout)')
+      .option('--excel', 'CSV: start with a UTF-8 byte-order mark, so Excel shows non-ASCII labels right'),
   ).action(async (seeds: string[], opts: Record<string, unknown>) => {
     const { runTraceCommand } = await import('./trace.js');
     setCode(await runTraceCommand(seeds, opts, io, process.argv.slice(2)));

@@ -44,6 +44,8 @@ export interface TraceRequest {
   format: OutputFormat;
   output: string | null;
   quiet: boolean;
+  /** CSV only: start the file with a UTF-8 byte-order mark so Excel reads it as UTF-8. */
+  excel: boolean;
   /** Add a cluster column (common-input links among the transactions read). */
   cluster: boolean;
   /** Change heuristics whose findings are flagged on rows (opt-in). */
@@ -75,6 +77,7 @@ export function traceRequest(seedArgs: string[], opts: Record<string, unknown>):
     ),
     output: outFile === null ? null : checkWritableFile('--output', outFile),
     quiet: opts.quiet === true,
+    excel: opts.excel === true,
     cluster: opts.cluster === true,
     changeHeuristics:
       typeof opts.changeHeuristics === 'string' ? parseChangeHeuristicNames(opts.changeHeuristics) : [],
@@ -160,7 +163,8 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
     requests: source.stats().requests,
   };
   const color = req.output === null && io.stdoutIsTTY && !io.env.NO_COLOR;
-  const rendered = renderTrace(req.format, result, meta, { color, cluster: req.cluster });
+  let rendered = renderTrace(req.format, result, meta, { color, cluster: req.cluster });
+  if (req.excel && req.format === 'csv') rendered = `\uFEFF${rendered}`;
   return { result, meta, rendered, resources: captured.resources, exitCode: result.partial ? 1 : 0 };
 }
 
@@ -219,6 +223,8 @@ export async function runTraceCommand(
 ): Promise<number> {
   const req = traceRequest(seedArgs, opts);
   if (req.seeds.length === 0) throw new InputError('no seeds given');
+  if (req.excel && req.format !== 'csv')
+    throw new InputError(`--excel applies to CSV output only (the format here is ${req.format})`);
   const handle = await openSourceHandle(req.source, io, openSource);
   try {
     const source = handle.source;

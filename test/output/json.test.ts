@@ -47,6 +47,10 @@ describe('traceJson, forward haircut', () => {
       finished_at: '2024-05-01T10:00:05Z',
       model_conventions: 'haircut: fee takes its share; exact until printed; round half up per output',
       partial: true,
+      partial_reasons: [
+        'provider answered 1 request with HTTP 429 (retried)',
+        '--max-txs 2 reached: 0f0f0f0f…0f0f:0 not followed',
+      ],
       warnings: [
         'provider answered 1 request with HTTP 429 (retried)',
         '--max-txs 2 reached: 0f0f0f0f…0f0f:0 not followed',
@@ -65,6 +69,7 @@ describe('traceJson, forward haircut', () => {
       'finished_at',
       'model_conventions',
       'partial',
+      'partial_reasons',
       'warnings',
       'requests',
     ]);
