@@ -84,7 +84,13 @@ function totalsJson(result: TraceResult, cluster: boolean): Record<string, unkno
     conservation: conservationJson(result),
     by_label: s.byLabel.map(groupJson),
   };
-  if (s.byCluster) totals.by_cluster = s.byCluster.map(groupJson);
+  if (s.byCluster)
+    totals.by_cluster = s.byCluster.map((g) => ({
+      ...groupJson(g),
+      members_seen: g.members ?? 0,
+      seed_outputs: g.seedOutputs ?? 0,
+      seed_tainted_sat: g.seedSat ?? 0,
+    }));
   totals.sentences = s.sentences;
   totals.caveats = s.caveats;
   return totals;
@@ -108,7 +114,7 @@ export function traceJson(result: TraceResult, meta: RunMeta, opts: JsonOptions 
   const cluster = opts.cluster ?? false;
   const exact = result.model === 'haircut';
   const doc = {
-    meta: metaJson(meta, result),
+    meta: metaJson(meta, result, { runRecord: false }),
     trace: traceHead(result),
     rows: rowsJson(result, cluster),
     transactions: sortTxs(result.txs).map((tx) => txJson(tx, exact)),
@@ -124,7 +130,7 @@ export function traceJson(result: TraceResult, meta: RunMeta, opts: JsonOptions 
 export function traceJsonl(result: TraceResult, meta: RunMeta, opts: JsonOptions = {}): string {
   const cluster = opts.cluster ?? false;
   const head = {
-    meta: metaJson(meta, result),
+    meta: metaJson(meta, result, { runRecord: false }),
     trace: traceHead(result),
     totals: totalsJson(result, cluster),
   };

@@ -79,7 +79,14 @@ export interface TraceFlags {
  * trace says so, and the trace's warnings follow the run's (duplicates dropped), so a consumer of
  * the JSON never sees partial: false on a cut trace. `tip_height` falls back to the trace's.
  */
-export function metaJson(meta: RunMeta, trace?: TraceFlags): Record<string, unknown> {
+export function metaJson(
+  meta: RunMeta,
+  trace?: TraceFlags,
+  opts: { runRecord?: boolean } = {},
+): Record<string, unknown> {
+  // runRecord false (trace JSON): leave out what differs between runs of the same trace (times,
+  // request counts), so the same data and options give byte-identical JSON; the manifest has them.
+  const runRecord = opts.runRecord ?? true;
   const warnings = [...meta.warnings];
   for (const w of trace?.warnings ?? []) if (!warnings.includes(w)) warnings.push(w);
   const out: Record<string, unknown> = {
@@ -90,8 +97,7 @@ export function metaJson(meta: RunMeta, trace?: TraceFlags): Record<string, unkn
     source: meta.source,
     network: meta.network,
     tip_height: meta.tipHeight ?? trace?.tipHeight ?? null,
-    started_at: meta.startedAt,
-    finished_at: meta.finishedAt,
+    ...(runRecord ? { started_at: meta.startedAt, finished_at: meta.finishedAt } : {}),
     model_conventions: meta.modelConventions,
     partial: meta.partial || (trace?.partial ?? false),
   };
@@ -99,6 +105,6 @@ export function metaJson(meta: RunMeta, trace?: TraceFlags): Record<string, unkn
     out.partial_reasons =
       meta.partialReasons && meta.partialReasons.length > 0 ? [...meta.partialReasons] : warnings;
   out.warnings = warnings;
-  if (meta.requests !== undefined) out.requests = meta.requests;
+  if (runRecord && meta.requests !== undefined) out.requests = meta.requests;
   return out;
 }

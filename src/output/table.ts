@@ -88,6 +88,24 @@ function groupTable(title: string, groups: GroupTotal[], color: boolean): string
   return t.toString();
 }
 
+function clusterTable(groups: GroupTotal[], color: boolean): string {
+  const t = newTable(
+    ['cluster', 'addresses seen', 'seed outputs', 'seed BTC', 'outputs received', 'received BTC'],
+    ['left', 'right', 'right', 'right', 'right', 'right'],
+    color,
+  );
+  for (const g of groups)
+    t.push([
+      safeText(g.name),
+      String(g.members ?? 0),
+      String(g.seedOutputs ?? 0),
+      formatBtc(g.seedSat ?? 0),
+      String(g.outputs),
+      formatBtc(g.taintedSat),
+    ]);
+  return t.toString();
+}
+
 function headerLine(result: TraceResult, meta: RunMeta | undefined): string {
   const seeds = result.seeds.length === 1 ? '1 seed' : `${result.seeds.length} seeds`;
   let line = `${result.direction === 'forward' ? 'Forward' : 'Backward'} trace from ${seeds}, model ${result.model}`;
@@ -175,7 +193,7 @@ export function traceTable(result: TraceResult, opts: TableOptions): string {
       'Poison model: each line counts touched outputs in full, so the lines overstate and do not add up to the seed taint.',
     );
   if (s.byLabel.length > 0) out.push(groupTable('label', s.byLabel, color));
-  if (s.byCluster && s.byCluster.length > 0) out.push(groupTable('cluster', s.byCluster, color));
+  if (s.byCluster && s.byCluster.length > 0) out.push(clusterTable(s.byCluster, color));
   if (s.sentences.length > 0) out.push('', ...s.sentences.map(safeText));
   if (s.caveats.length > 0) out.push('', ...s.caveats);
 
