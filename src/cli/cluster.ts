@@ -9,10 +9,11 @@ import { EMPTY_TAGS, loadTags, type TagBook } from '../tags/tags.js';
 import { writeOutputAtomic } from '../output/write.js';
 import { guardText } from '../output/csv.js';
 import { writeManifest } from '../output/manifest.js';
+import { resolveFormat, STDOUT_FILE } from '../output/format.js';
 import type { RunMeta } from '../output/meta.js';
 import { toolVersion } from '../version.js';
 import type { IO } from './io.js';
-import { checkWritableFile, optString, parseChoice, parseIntOption } from './parse.js';
+import { checkWritableFile, optString, parseIntOption } from './parse.js';
 import {
   describeSourceRequest,
   openSourceHandle,
@@ -112,17 +113,20 @@ export async function runClusterCommand(
     checkAddress(a.trim(), req.network);
     return normalizeAddress(a.trim());
   });
-  const format = parseChoice('--format', optString(opts, 'format', 'table'), [
+  // `-o -` is stdout; without --format the -o extension decides (.csv, .json), else a table.
+  const outFile = typeof opts.output === 'string' && opts.output !== STDOUT_FILE ? opts.output : null;
+  const format = resolveFormat(
+    typeof opts.format === 'string' ? opts.format : undefined,
+    outFile,
+    ['table', 'csv', 'json'] as const,
     'table',
-    'csv',
-    'json',
-  ] as const);
+  );
   const limits = {
     maxAddresses: parseIntOption('--max-addresses', optString(opts, 'maxAddresses', '500'), 1),
     maxTxs: parseIntOption('--max-txs', optString(opts, 'maxTxs', '5000'), 1),
     maxAddressTxs: parseIntOption('--max-address-txs', optString(opts, 'maxAddressTxs', '1000'), 1),
   };
-  const output = typeof opts.output === 'string' ? checkWritableFile('--output', opts.output) : null;
+  const output = outFile === null ? null : checkWritableFile('--output', outFile);
   const tags = typeof opts.tags === 'string' ? loadTags(opts.tags, req.network) : EMPTY_TAGS;
   const startedAt = io.now();
   const handle = await openSourceHandle(req, io, openSource);

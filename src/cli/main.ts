@@ -17,8 +17,18 @@ Examples:
   $ btctrace tx <txid>
   $ btctrace address <address>
 
-Exit codes: 0 ok, 1 network/explorer failure or partial result (still written), 2 bad input.
+Exit codes: 0 ok, 1 network/explorer failure or partial result (still written), 2 bad input,
+130 interrupted (Ctrl-C).
 `;
+
+const EXIT_CODES =
+  'Exit codes: 0 ok; 1 network/explorer failure or partial result (still written, marked PARTIAL); ' +
+  '2 bad input; 130 interrupted (Ctrl-C).';
+
+/** A subcommand's --help starts with these (then usage and options, then EXIT_CODES). */
+function examplesText(examples: string[]): string {
+  return `Examples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`;
+}
 
 /** Options every command that reads chain data accepts. */
 function addSourceOptions(cmd: Command): Command {
@@ -93,6 +103,15 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
   addTraceOptions(
     program
       .command('trace')
+      .addHelpText(
+        'before',
+        examplesText([
+          'btctrace trace bc1qgxa0vq022w24wgcw78zr2zvla445qujuhm6wq8 --offline fixtures/demo --tags fixtures/demo/tags.csv --hops 6',
+          'btctrace trace <address> --direction backward --model fifo -o sources.csv   # format from .csv',
+          'btctrace trace <txid>:1 --tags tags.csv --stop-at exchange,mixing_service -o case.json',
+        ]),
+      )
+      .addHelpText('after', `\n${EXIT_CODES}`)
       .description('follow the flow of funds from seed addresses, txids or txid:vout outpoints')
       .argument('<seed...>', 'addresses, txids or txid:vout outpoints')
       .option(
@@ -109,6 +128,15 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
   addTraceOptions(
     program
       .command('batch')
+      .addHelpText(
+        'before',
+        examplesText([
+          'btctrace batch leads.txt --out-dir case1/',
+          'btctrace batch leads.csv --column address --out-dir case1/ --format json',
+          'cut -d, -f2 leads.csv | btctrace batch - --out-dir case1/',
+        ]),
+      )
+      .addHelpText('after', `\n${EXIT_CODES}`)
       .description(
         'trace every address or txid of a list (a file, or - for stdin) into its own file, plus summary.csv',
       )
@@ -142,6 +170,14 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
   addSourceOptions(
     program
       .command('address')
+      .addHelpText(
+        'before',
+        examplesText([
+          'btctrace address bc1qgxa0vq022w24wgcw78zr2zvla445qujuhm6wq8 --offline fixtures/demo',
+          'btctrace address <address> --format json',
+        ]),
+      )
+      .addHelpText('after', `\n${EXIT_CODES}`)
       .description('balance, totals, first and last seen, transaction count of one address')
       .argument('<address>')
       .option('--format <fmt>', 'table or json', 'table')
@@ -154,6 +190,14 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
   addSourceOptions(
     program
       .command('cluster')
+      .addHelpText(
+        'before',
+        examplesText([
+          'btctrace cluster bc1qgxa0vq022w24wgcw78zr2zvla445qujuhm6wq8 --offline fixtures/demo',
+          'btctrace cluster <address> --tags tags.csv -o wallet.csv   # format from .csv',
+        ]),
+      )
+      .addHelpText('after', `\n${EXIT_CODES}`)
       .description(
         'the addresses one wallet controls: common-input clustering through the explorer (CoinJoins excluded)',
       )
@@ -166,8 +210,8 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       .option('--max-txs <n>', 'read at most this many transactions in all', '5000')
       .option('--max-address-txs <n>', 'read at most this many transactions of one address history', '1000')
       .option('--tags <file>', 'labels: CSV with columns address,label,category')
-      .option('--format <fmt>', 'table, csv or json', 'table')
-      .option('-o, --output <file>', 'write the result to a file instead of stdout'),
+      .option('--format <fmt>', 'table, csv or json (default: from the -o extension, else table)')
+      .option('-o, --output <file>', 'write the result to a file instead of stdout ("-": stdout)'),
   ).action(async (addresses: string[], opts: Record<string, unknown>) => {
     const { runClusterCommand } = await import('./cluster.js');
     setCode(await runClusterCommand(addresses, opts, io, process.argv.slice(2)));
@@ -176,6 +220,14 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
   addSourceOptions(
     program
       .command('tx')
+      .addHelpText(
+        'before',
+        examplesText([
+          'btctrace tx e3eb40a49ec96ddda3fc8b668b824a1a7d11b4f70426f52cf9ab7626bf56e096 --offline fixtures/demo',
+          'btctrace tx <txid> --format json',
+        ]),
+      )
+      .addHelpText('after', `\n${EXIT_CODES}`)
       .description('one transaction: inputs, outputs, fee and fee rate, CoinJoin / peel / change findings')
       .argument('<txid>')
       .option('--format <fmt>', 'table or json', 'table')
@@ -207,6 +259,11 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
 
   program
     .command('verify')
+    .addHelpText(
+      'before',
+      examplesText(['btctrace verify case.csv.manifest.json', 'btctrace verify case1/batch.manifest.json']),
+    )
+    .addHelpText('after', `\n${EXIT_CODES}`)
     .description('check that the files a manifest lists are unchanged (sha256)')
     .argument('<manifest>', 'a <file>.manifest.json written next to an output, or a batch.manifest.json')
     .action(async (manifest: string) => {

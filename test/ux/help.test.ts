@@ -1,0 +1,35 @@
+// Issue 9 items 8 (cluster -o by extension) and 16 (help starts with examples, lists exit codes).
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEMO_DIR, runBin, SHOP_A } from '../cli/helpers.js';
+
+describe('--help of every subcommand', () => {
+  for (const cmd of ['trace', 'batch', 'address', 'cluster', 'tx', 'verify']) {
+    it(`${cmd}: starts with examples and lists exit codes 0, 1, 2, 130`, () => {
+      const r = runBin([cmd, '--help']);
+      expect(r.code).toBe(0);
+      const lines = r.stdout.split('\n');
+      expect(lines[0]).toBe('Examples:');
+      const examples = lines.slice(1, lines.indexOf(''));
+      expect(examples.length).toBeGreaterThanOrEqual(2);
+      for (const e of examples) expect(e).toMatch(new RegExp(`^  \\$ (.+ \\| )?btctrace ${cmd} `));
+      expect(r.stdout).toContain('Exit codes: 0 ok; 1 network/explorer failure or partial result');
+      expect(r.stdout).toContain('2 bad input; 130 interrupted (Ctrl-C).');
+    });
+  }
+});
+
+describe('cluster follows the same output conventions', () => {
+  it('-o wallet.csv writes CSV and a manifest; a contradicting --format is exit 2', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'btctrace-ux-'));
+    const out = path.join(dir, 'wallet.csv');
+    expect(runBin(['cluster', SHOP_A, '--offline', DEMO_DIR, '-o', out, '-q']).code).toBe(0);
+    expect(readFileSync(out, 'utf8').split('\n')[0]).not.toContain('│');
+    expect(existsSync(`${out}.manifest.json`)).toBe(true);
+    const bad = runBin(['cluster', SHOP_A, '--offline', DEMO_DIR, '-o', out, '--format', 'json']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--format json contradicts the output file');
+  });
+});
