@@ -119,6 +119,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
         'table, csv, json or jsonl (default: from the -o extension .csv/.json/.jsonl, else table)',
       )
       .option('-o, --output <file>', 'write the result to a file instead of stdout ("-": stdout)')
+      .option('--wide', 'table: full txids and addresses (to copy them), however wide the table gets')
       .option('--excel', 'CSV: start with a UTF-8 byte-order mark, so Excel shows non-ASCII labels right'),
   ).action(async (seeds: string[], opts: Record<string, unknown>) => {
     const { runTraceCommand } = await import('./trace.js');

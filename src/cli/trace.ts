@@ -10,6 +10,7 @@ import { MODEL_NAMES, type ModelName } from '../trace/taint.js';
 import { trace } from '../trace/walk.js';
 import { detectCoinJoin } from '../cluster/coinjoin/index.js';
 import { renderTrace } from '../output/index.js';
+import { FULL_WIDTH } from '../output/table.js';
 import type { RunMeta } from '../output/meta.js';
 import { writeOutputAtomic } from '../output/write.js';
 import { writeManifest } from '../output/manifest.js';
@@ -46,6 +47,8 @@ export interface TraceRequest {
   quiet: boolean;
   /** CSV only: start the file with a UTF-8 byte-order mark so Excel reads it as UTF-8. */
   excel: boolean;
+  /** Table only: full txids and addresses, so they can be copied. */
+  wide: boolean;
   /** Add a cluster column (common-input links among the transactions read). */
   cluster: boolean;
   /** Change heuristics whose findings are flagged on rows (opt-in). */
@@ -78,6 +81,7 @@ export function traceRequest(seedArgs: string[], opts: Record<string, unknown>):
     output: outFile === null ? null : checkWritableFile('--output', outFile),
     quiet: opts.quiet === true,
     excel: opts.excel === true,
+    wide: opts.wide === true,
     cluster: opts.cluster === true,
     changeHeuristics:
       typeof opts.changeHeuristics === 'string' ? parseChangeHeuristicNames(opts.changeHeuristics) : [],
@@ -163,7 +167,11 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
     requests: source.stats().requests,
   };
   const color = req.output === null && io.stdoutIsTTY && !io.env.NO_COLOR;
-  let rendered = renderTrace(req.format, result, meta, { color, cluster: req.cluster });
+  let rendered = renderTrace(req.format, result, meta, {
+    color,
+    cluster: req.cluster,
+    width: req.wide ? FULL_WIDTH : undefined,
+  });
   if (req.excel && req.format === 'csv') rendered = `\uFEFF${rendered}`;
   return { result, meta, rendered, resources: captured.resources, exitCode: result.partial ? 1 : 0 };
 }

@@ -33,3 +33,15 @@ describe('cluster follows the same output conventions', () => {
     expect(bad.stderr).toContain('--format json contradicts the output file');
   });
 });
+
+describe('--wide', () => {
+  it('prints full txids and addresses in the table; without it they are shortened', () => {
+    const base = ['trace', SHOP_A, '--offline', DEMO_DIR, '--hops', '1'];
+    const full = '6a682812860066167e7e97724f7a7a200689ea89fe62212c11adff063d3cd5c1:0';
+    const wide = runBin([...base, '--wide']).stdout;
+    expect(wide).toContain(`│ ${full} │ ${SHOP_A} │`);
+    const narrow = runBin(base).stdout;
+    expect(narrow).not.toContain(full);
+    expect(narrow).toContain('6a682812…d5c1:0');
+  });
+});
