@@ -1,5 +1,6 @@
 // `btctrace cluster <address...>`: the common-input cluster of the seeds, expanded through the
 // explorer until nothing new appears or a limit stops it (a cut cluster says so).
+import { plural } from '../output/summary.js';
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 import { expandCluster, type ClusterResult } from '../cluster/expand.js';
@@ -90,7 +91,7 @@ export function clusterTable(r: ClusterResult, tags: TagBook, color: boolean): s
   }
   const lines = [
     t.toString(),
-    `${r.counts.members} addresses in ${r.clusters.length} cluster(s); ${r.counts.addressesExpanded} histories and ${r.counts.txsExamined} transactions read; ${r.counts.linkingTxs} linking transactions; ${r.counts.skippedCoinJoins} CoinJoin(s) not used for linking.`,
+    `${plural(r.counts.members, 'address')} in ${plural(r.clusters.length, 'cluster')}; ${plural(r.counts.addressesExpanded, 'history')} and ${plural(r.counts.txsExamined, 'transaction')} read; ${plural(r.counts.linkingTxs, 'linking transaction')}; ${plural(r.counts.skippedCoinJoins, 'CoinJoin')} not used for linking.`,
   ];
   for (const s of r.skipped)
     lines.push(`  not linked through CoinJoin ${s.txid} (${s.detectors.join(', ')})`);

@@ -11,6 +11,7 @@ import { trace } from '../trace/walk.js';
 import { detectCoinJoin } from '../cluster/coinjoin/index.js';
 import { renderTrace } from '../output/index.js';
 import { FULL_WIDTH } from '../output/table.js';
+import { plural } from '../output/summary.js';
 import type { RunMeta } from '../output/meta.js';
 import { writeOutputAtomic } from '../output/write.js';
 import { writeManifest } from '../output/manifest.js';
@@ -183,7 +184,7 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
 function markCutHistories(result: TraceResult, cut: Map<string, number>, max: number): string[] {
   const reasons: string[] = [];
   for (const [address, n] of [...cut].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    reasons.push(`history of seed ${address} cut at ${n} transactions (--max-address-txs ${max})`);
+    reasons.push(`history of seed ${address} cut at ${plural(n, 'transaction')} (--max-address-txs ${max})`);
   }
   for (const row of result.rows) {
     if (row.status !== 'seed' || row.address === null || !cut.has(row.address)) continue;

@@ -83,8 +83,12 @@ export function labelName(label: string | null, category: string | null): string
   return null;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+/** "1 output", "2 outputs". */
+export function plural(n: number, word: string): string {
+  if (n === 1) return `${n} ${word}`;
+  if (/(s|x|ch|sh)$/.test(word)) return `${n} ${word}es`;
+  if (/[^aeiou]y$/.test(word)) return `${n} ${word.slice(0, -1)}ies`;
+  return `${n} ${word}s`;
 }
 
 function cmpStr(a: string, b: string): number {

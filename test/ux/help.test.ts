@@ -45,3 +45,31 @@ describe('--wide', () => {
     expect(narrow).toContain('6a682812…d5c1:0');
   });
 });
+
+describe('messages use correct plurals', () => {
+  it('cluster summary: "1 cluster", "0 CoinJoins"; never "(s)"', () => {
+    const r = runBin(['cluster', SHOP_A, '--offline', DEMO_DIR]);
+    expect(r.stdout).toContain('5 addresses in 1 cluster; 5 histories and 17 transactions read;');
+    expect(r.stdout).not.toContain('(s)');
+  });
+
+  it('a cut at one transaction says "1 transaction"', () => {
+    const r = runBin([
+      'trace',
+      SHOP_A,
+      '--offline',
+      DEMO_DIR,
+      '--hops',
+      '1',
+      '--max-address-txs',
+      '1',
+      '-q',
+      '--format',
+      'json',
+    ]);
+    const j = JSON.parse(r.stdout) as { meta: { partial_reasons: string[] } };
+    expect(j.meta.partial_reasons[0]).toBe(
+      `history of seed ${SHOP_A} cut at 1 transaction (--max-address-txs 1)`,
+    );
+  });
+});
