@@ -113,7 +113,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       )
       .addHelpText('after', `\n${EXIT_CODES}`)
       .description('follow the flow of funds from seed addresses, txids or txid:vout outpoints')
-      .argument('<seed...>', 'addresses, txids or txid:vout outpoints')
+      .argument('<seed...>', 'addresses, txids or txid:vout outpoints; "-": one per line from stdin')
       .option(
         '--format <fmt>',
         'table, csv, json or jsonl (default: from the -o extension .csv/.json/.jsonl, else table)',
@@ -123,7 +123,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       .option('--excel', 'CSV: start with a UTF-8 byte-order mark, so Excel shows non-ASCII labels right'),
   ).action(async (seeds: string[], opts: Record<string, unknown>) => {
     const { runTraceCommand } = await import('./trace.js');
-    setCode(await runTraceCommand(seeds, opts, io, process.argv.slice(2)));
+    setCode(await runTraceCommand(seeds, opts, io, process.argv.slice(2), undefined, readStdin));
   });
 
   addTraceOptions(

@@ -223,13 +223,38 @@ function effectiveOptions(req: TraceRequest): Record<string, unknown> {
   };
 }
 
+/** A first line of letters, digits-free, like "address" or "wallet_address": a column name. */
+const COLUMN_NAME = /^[A-Za-z_][A-Za-z _-]{0,63}$/;
+
+/**
+ * `trace -`: one seed per line from stdin; blank lines and # comments skipped, and a first line
+ * that is a column name (`cut -d, -f2 leads.csv | btctrace trace -`) skipped with a note.
+ */
+export function seedLines(text: string, io: IO): string[] {
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+  if (lines.length > 0 && COLUMN_NAME.test(lines[0]!)) {
+    io.stderr(`btctrace: skipped the first line "${lines[0]!}": it looks like a column name, not a seed\n`);
+    lines.shift();
+  }
+  return lines;
+}
+
 export async function runTraceCommand(
   seedArgs: string[],
   opts: Record<string, unknown>,
   io: IO,
   argv: string[],
   openSource?: (req: SourceRequest) => ChainSource,
+  readStdin?: () => Promise<string>,
 ): Promise<number> {
+  if (seedArgs.length === 1 && seedArgs[0] === '-') {
+    if (!readStdin) throw new InputError('seeds from stdin ("-") are not available here');
+    seedArgs = seedLines(await readStdin(), io);
+    if (seedArgs.length === 0) throw new InputError('no seeds on standard input');
+  }
   const req = traceRequest(seedArgs, opts);
   if (req.seeds.length === 0) throw new InputError('no seeds given');
   if (req.excel && req.format !== 'csv')

@@ -73,3 +73,33 @@ describe('messages use correct plurals', () => {
     );
   });
 });
+
+describe('trace - (seeds from stdin)', () => {
+  it('reads one seed per line, skipping a column-name first line and saying so', () => {
+    const input = `address\n${SHOP_A}\n\n# a comment\n`;
+    const r = runBin(['trace', '-', '--offline', DEMO_DIR, '--hops', '1', '--format', 'csv'], { input });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('skipped the first line "address": it looks like a column name, not a seed');
+    expect(
+      r.stdout
+        .split('\n')
+        .filter((l) =>
+          l.endsWith(
+            ',seed,0.12500000,0.12500000,850004,2024-06-26T09:00:00Z,,,v0_p2wpkh,bb1b8f8f9efc9e1ebb1582427938a9dcfdc32322ce424d91518bfbce23d02e31,,',
+          ),
+        ),
+    ).toHaveLength(1);
+    expect(r.stdout.split('\n').filter((l) => l.includes(',seed,'))).toHaveLength(5);
+  });
+
+  it('a first line that is a seed is kept; empty stdin is exit 2', () => {
+    const r = runBin(['trace', '-', '--offline', DEMO_DIR, '--hops', '1', '--format', 'csv'], {
+      input: `${SHOP_A}\n`,
+    });
+    expect(r.stderr).not.toContain('skipped');
+    expect(r.stdout.split('\n').filter((l) => l.includes(',seed,'))).toHaveLength(5);
+    const e = runBin(['trace', '-', '--offline', DEMO_DIR], { input: 'address\n' });
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain('no seeds on standard input');
+  });
+});
