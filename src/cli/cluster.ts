@@ -1,5 +1,6 @@
 // `btctrace cluster <address...>`: the common-input cluster of the seeds, expanded through the
 // explorer until nothing new appears or a limit stops it (a cut cluster says so).
+import { plural } from '../output/summary.js';
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 import { DEFAULT_VETO, parseVetoThreshold } from '../cluster/coinjoin/index.js';
@@ -9,10 +10,11 @@ import type { ChainSource } from '../sources/source.js';
 import { EMPTY_TAGS, loadTags, type TagBook } from '../tags/tags.js';
 import { guardText } from '../output/csv.js';
 import { writeOutputAndManifest } from '../output/manifest.js';
+import { resolveFormat, STDOUT_FILE } from '../output/format.js';
 import type { RunMeta } from '../output/meta.js';
 import { toolVersion } from '../version.js';
 import type { IO } from './io.js';
-import { checkWritableFile, optString, parseChoice, parseIntOption } from './parse.js';
+import { checkWritableFile, optString, parseIntOption } from './parse.js';
 import {
   describeSourceRequest,
   openSourceHandle,
@@ -90,7 +92,7 @@ export function clusterTable(r: ClusterResult, tags: TagBook, color: boolean): s
   }
   const lines = [
     t.toString(),
-    `${r.counts.members} addresses in ${r.clusters.length} cluster(s); ${r.counts.addressesExpanded} histories and ${r.counts.txsExamined} transactions read; ${r.counts.linkingTxs} linking transactions; ${r.counts.skippedCoinJoins} CoinJoin(s) not used for linking (veto at ${r.veto} or stronger).`,
+    `${plural(r.counts.members, 'address')} in ${plural(r.clusters.length, 'cluster')}; ${plural(r.counts.addressesExpanded, 'history')} and ${plural(r.counts.txsExamined, 'transaction')} read; ${plural(r.counts.linkingTxs, 'linking transaction')}; ${plural(r.counts.skippedCoinJoins, 'CoinJoin')} not used for linking (veto at ${r.veto} or stronger).`,
   ];
   for (const s of r.skipped)
     lines.push(`  not linked through CoinJoin ${s.txid} (${s.confidence}: ${s.reasons.join('; ')})`);
@@ -113,17 +115,20 @@ export async function runClusterCommand(
     checkAddress(a.trim(), req.network);
     return normalizeAddress(a.trim());
   });
-  const format = parseChoice('--format', optString(opts, 'format', 'table'), [
+  // `-o -` is stdout; without --format the -o extension decides (.csv, .json), else a table.
+  const outFile = typeof opts.output === 'string' && opts.output !== STDOUT_FILE ? opts.output : null;
+  const format = resolveFormat(
+    typeof opts.format === 'string' ? opts.format : undefined,
+    outFile,
+    ['table', 'csv', 'json'] as const,
     'table',
-    'csv',
-    'json',
-  ] as const);
+  );
   const limits = {
     maxAddresses: parseIntOption('--max-addresses', optString(opts, 'maxAddresses', '500'), 1),
     maxTxs: parseIntOption('--max-txs', optString(opts, 'maxTxs', '5000'), 1),
     maxAddressTxs: parseIntOption('--max-address-txs', optString(opts, 'maxAddressTxs', '1000'), 1),
   };
-  const output = typeof opts.output === 'string' ? checkWritableFile('--output', opts.output) : null;
+  const output = outFile === null ? null : checkWritableFile('--output', outFile);
   const tags = typeof opts.tags === 'string' ? loadTags(opts.tags, req.network) : EMPTY_TAGS;
   const veto = parseVetoThreshold(optString(opts, 'coinjoinVeto', DEFAULT_VETO));
   const startedAt = io.now();

@@ -11,6 +11,11 @@ export interface IO {
 }
 
 export function processIO(): IO {
+  // `btctrace ... | head`: the reader left; stop quietly instead of printing a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   return {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),

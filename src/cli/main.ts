@@ -15,13 +15,23 @@ const EXAMPLES = `
 Examples:
   $ btctrace trace bc1qq2euq8pw950klpjcawuy4uj39ym43hs6cfsegq --hops 2
   $ btctrace trace 1ShopAddr... --direction backward --model fifo --format csv -o sources.csv
-  $ btctrace trace <txid>:1 --tags tags.csv --stop-at exchange,mixer
+  $ btctrace trace <txid>:1 --tags tags.csv --stop-at exchange,mixing_service
   $ btctrace trace <address> --offline fixtures/demo          # no network: a recorded case
   $ btctrace tx <txid>
   $ btctrace address <address>
 
-Exit codes: 0 ok, 1 network/explorer failure or partial result (still written), 2 bad input.
+Exit codes: 0 ok, 1 network/explorer failure or partial result (still written), 2 bad input,
+130 interrupted (Ctrl-C).
 `;
+
+const EXIT_CODES =
+  'Exit codes: 0 ok; 1 network/explorer failure or partial result (still written, marked PARTIAL); ' +
+  '2 bad input; 130 interrupted (Ctrl-C).';
+
+/** A subcommand's --help starts with these (then usage and options, then EXIT_CODES). */
+function examplesText(examples: string[]): string {
+  return `Examples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`;
+}
 
 /** Options every command that reads chain data accepts. */
 function addSourceOptions(cmd: Command): Command {
@@ -78,7 +88,7 @@ function addTraceOptions(cmd: Command): Command {
       .option('--tags <file>', 'labels: CSV with columns address,label,category')
       .option(
         '--stop-at <categories>',
-        'stop at labelled addresses of these categories ("coinjoin": at CoinJoins; "none": follow everything)',
+        'stop at labelled addresses of these categories; replaces the default list (exchange), so give every category to stop at ("coinjoin": at CoinJoins; "none": follow everything). Names are checked against the label taxonomy and the categories in --tags',
         'exchange',
       )
       .option(
@@ -110,22 +120,41 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
 
   addTraceOptions(
     addFiatOptions(program.command('trace'))
+      .addHelpText(
+        'before',
+        examplesText([
+          'btctrace trace bc1qgxa0vq022w24wgcw78zr2zvla445qujuhm6wq8 --offline fixtures/demo --tags fixtures/demo/tags.csv --hops 6',
+          'btctrace trace <address> --direction backward --model fifo -o sources.csv   # format from .csv',
+          'btctrace trace <txid>:1 --tags tags.csv --stop-at exchange,mixing_service -o case.json',
+        ]),
+      )
+      .addHelpText('after', `\n${EXIT_CODES}`)
       .description('follow the flow of funds from seed addresses, txids or txid:vout outpoints')
-      .argument('<seed...>', 'addresses, txids or txid:vout outpoints')
+      .argument('<seed...>', 'addresses, txids or txid:vout outpoints; "-": one per line from stdin')
       .option(
         '--format <fmt>',
-        'table, csv, json, or the flow graph: html, dot, graphml (also from -o)',
-        'table',
+        'table, csv, json, jsonl, or the flow graph: html, dot, graphml (default: from the -o extension, else table)',
       )
-      .option('-o, --output <file>', 'write the result to a file instead of stdout'),
+      .option('-o, --output <file>', 'write the result to a file instead of stdout ("-": stdout)')
+      .option('--wide', 'table: full txids and addresses (to copy them), however wide the table gets')
+      .option('--excel', 'CSV: start with a UTF-8 byte-order mark, so Excel shows non-ASCII labels right'),
   ).action(async (seeds: string[], opts: Record<string, unknown>) => {
     const { runTraceCommand } = await import('./trace.js');
-    setCode(await runTraceCommand(seeds, opts, io, process.argv.slice(2)));
+    setCode(await runTraceCommand(seeds, opts, io, process.argv.slice(2), undefined, readStdin));
   });
 
   addTraceOptions(
     program
       .command('batch')
+      .addHelpText(
+        'before',
+        examplesText([
+          'btctrace batch leads.txt --out-dir case1/',
+          'btctrace batch leads.csv --column address --out-dir case1/ --format json',
+          'cut -d, -f2 leads.csv | btctrace batch - --out-dir case1/',
+        ]),
+      )
+      .addHelpText('after', `\n${EXIT_CODES}`)
       .description(
         'trace every address or txid of a list (a file, or - for stdin) into its own file, plus summary.csv',
       )
@@ -158,6 +187,14 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
 
   addSourceOptions(
     addFiatOptions(program.command('address'))
+      .addHelpText(
+        'before',
+        examplesText([
+          'btctrace address bc1qgxa0vq022w24wgcw78zr2zvla445qujuhm6wq8 --offline fixtures/demo',
+          'btctrace address <address> --format json',
+        ]),
+      )
+      .addHelpText('after', `\n${EXIT_CODES}`)
       .description('balance, totals, first and last seen, transaction count of one address')
       .argument('<address>')
       .option('--format <fmt>', 'table or json', 'table')
@@ -170,6 +207,14 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
   addSourceOptions(
     program
       .command('cluster')
+      .addHelpText(
+        'before',
+        examplesText([
+          'btctrace cluster bc1qgxa0vq022w24wgcw78zr2zvla445qujuhm6wq8 --offline fixtures/demo',
+          'btctrace cluster <address> --tags tags.csv -o wallet.csv   # format from .csv',
+        ]),
+      )
+      .addHelpText('after', `\n${EXIT_CODES}`)
       .description(
         'the addresses one wallet controls: common-input clustering through the explorer (CoinJoins excluded)',
       )
@@ -183,8 +228,8 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       .option('--max-address-txs <n>', 'read at most this many transactions of one address history', '1000')
       .option('--tags <file>', 'labels: CSV with columns address,label,category')
       .option('--coinjoin-veto <confidence>', COINJOIN_VETO_HELP, 'likely')
-      .option('--format <fmt>', 'table, csv or json', 'table')
-      .option('-o, --output <file>', 'write the result to a file instead of stdout'),
+      .option('--format <fmt>', 'table, csv or json (default: from the -o extension, else table)')
+      .option('-o, --output <file>', 'write the result to a file instead of stdout ("-": stdout)'),
   ).action(async (addresses: string[], opts: Record<string, unknown>) => {
     const { runClusterCommand } = await import('./cluster.js');
     setCode(await runClusterCommand(addresses, opts, io, process.argv.slice(2)));
@@ -192,6 +237,14 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
 
   addSourceOptions(
     addFiatOptions(program.command('tx'))
+      .addHelpText(
+        'before',
+        examplesText([
+          'btctrace tx e3eb40a49ec96ddda3fc8b668b824a1a7d11b4f70426f52cf9ab7626bf56e096 --offline fixtures/demo',
+          'btctrace tx <txid> --format json',
+        ]),
+      )
+      .addHelpText('after', `\n${EXIT_CODES}`)
       .description('one transaction: inputs, outputs, fee and fee rate, CoinJoin / peel / change findings')
       .argument('<txid>')
       .option('--format <fmt>', 'table or json', 'table')
@@ -236,6 +289,11 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
 
   program
     .command('verify')
+    .addHelpText(
+      'before',
+      examplesText(['btctrace verify case.csv.manifest.json', 'btctrace verify case1/batch.manifest.json']),
+    )
+    .addHelpText('after', `\n${EXIT_CODES}`)
     .description('check that the files a manifest lists are unchanged (sha256)')
     .argument('<manifest>', 'a <file>.manifest.json written next to an output, or a batch.manifest.json')
     .action(async (manifest: string) => {

@@ -15,13 +15,16 @@ import {
   type Confidence,
 } from '../cluster/coinjoin/index.js';
 import { renderTrace, traceJson } from '../output/index.js';
-import { GRAPH_FORMATS, graphFormatOfFile, renderGraph, type GraphFormat } from '../report/graph/index.js';
-
+import { renderGraph } from '../report/graph/index.js';
+import { FULL_WIDTH } from '../output/table.js';
+import { plural } from '../output/summary.js';
 import type { RunMeta } from '../output/meta.js';
 import { writeOutputAndManifest } from '../output/manifest.js';
 import { toolVersion } from '../version.js';
 import type { IO } from './io.js';
 import { checkWritableFile, optString, parseCategoryList, parseChoice, parseIntOption } from './parse.js';
+import { OUTPUT_FORMATS, resolveFormat, STDOUT_FILE, type OutputFormat } from '../output/format.js';
+import { checkStopAt } from './stop-at.js';
 import {
   describeSourceRequest,
   openSourceHandle,
@@ -37,7 +40,7 @@ import { fiatRequest, openPricer, type FiatRequest } from './fiat.js';
 import { fiatMeta, valueItems, type FiatPricer, type FiatValues } from '../prices/fiat.js';
 import { roundSat } from '../output/amount.js';
 
-export type OutputFormat = 'table' | 'csv' | 'json' | GraphFormat;
+export type { OutputFormat } from '../output/format.js';
 
 export interface TraceRequest {
   seeds: Seed[];
@@ -52,6 +55,10 @@ export interface TraceRequest {
   format: OutputFormat;
   output: string | null;
   quiet: boolean;
+  /** CSV only: start the file with a UTF-8 byte-order mark so Excel reads it as UTF-8. */
+  excel: boolean;
+  /** Table only: full txids and addresses, so they can be copied. */
+  wide: boolean;
   /** Add a cluster column (common-input links among the transactions read). */
   cluster: boolean;
   /** Weakest CoinJoin confidence that stops clustering and counts for --stop-at coinjoin. */
@@ -67,6 +74,8 @@ export interface TraceRequest {
 export function traceRequest(seedArgs: string[], opts: Record<string, unknown>): TraceRequest {
   const source = sourceRequest(opts);
   const str = (k: string, d: string) => optString(opts, k, d);
+  // `-o -` is stdout: no file, no manifest.
+  const outFile = typeof opts.output === 'string' && opts.output !== STDOUT_FILE ? opts.output : null;
   return {
     seeds: parseSeeds(seedArgs, source.network),
     direction: parseChoice('--direction', str('direction', 'forward'), ['forward', 'backward'] as const),
@@ -77,9 +86,16 @@ export function traceRequest(seedArgs: string[], opts: Record<string, unknown>):
     maxAddressTxs: parseIntOption('--max-address-txs', str('maxAddressTxs', '1000'), 1),
     tagsFile: typeof opts.tags === 'string' ? opts.tags : null,
     stopAt: parseCategoryList('--stop-at', str('stopAt', 'exchange')),
-    format: traceFormat(str('format', 'table'), typeof opts.output === 'string' ? opts.output : null),
-    output: typeof opts.output === 'string' ? checkWritableFile('--output', opts.output) : null,
+    format: resolveFormat(
+      typeof opts.format === 'string' ? opts.format : undefined,
+      outFile,
+      OUTPUT_FORMATS,
+      'table',
+    ),
+    output: outFile === null ? null : checkWritableFile('--output', outFile),
     quiet: opts.quiet === true,
+    excel: opts.excel === true,
+    wide: opts.wide === true,
     cluster: opts.cluster === true,
     coinjoinVeto: parseVetoThreshold(str('coinjoinVeto', 'likely')),
     changeHeuristics:
@@ -90,11 +106,6 @@ export function traceRequest(seedArgs: string[], opts: Record<string, unknown>):
 }
 
 /** --format, where the default (table) to a .html/.dot/.graphml file means that graph format. */
-function traceFormat(format: string, output: string | null): OutputFormat {
-  const f = parseChoice('--format', format, ['table', 'csv', 'json', ...GRAPH_FORMATS] as const);
-  return f === 'table' && output !== null ? (graphFormatOfFile(output) ?? f) : f;
-}
-
 export interface TraceDeps {
   io: IO;
   /** The command line as typed, for the run metadata. */
@@ -121,10 +132,21 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
   const { io } = deps;
   const startedAt = io.now();
   const book = tags ?? (req.tagsFile ? loadTags(req.tagsFile, req.source.network) : EMPTY_TAGS);
+  checkStopAt(req.stopAt, book);
   const opened = (deps.openSource ?? ((r: SourceRequest) => createSource(r)))(req.source);
   // This run's own check counts for its metadata (an injected test source has none).
   const checked = opened instanceof CheckedSource ? opened.forRun() : null;
-  const { source, captured } = capturing(checked ?? opened);
+  const { source: seen, captured } = capturing(checked ?? opened);
+  // Seed addresses whose history was cut, so their rows can say so in the file itself.
+  const cut = new Map<string, number>();
+  const source: ChainSource = {
+    ...seen,
+    getAddressHistory: async (a, m) => {
+      const h = await seen.getAddressHistory(a, m);
+      if (!h.complete) cut.set(a, h.txs.length);
+      return h;
+    },
+  };
   const model = getModel(req.model);
   const progress = new Progress(io, req.quiet);
   const result = await trace(
@@ -149,6 +171,7 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
     },
   );
   progress.done();
+  const partialReasons = markCutHistories(result, cut, req.maxAddressTxs);
   if (req.cluster) addClusters(result, captured, req.coinjoinVeto);
   addChangeFlags(result, captured, req.changeHeuristics);
   addPostMixFlags(result, captured, req.coinjoinVeto);
@@ -164,6 +187,7 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
     finishedAt: io.now().toISOString(),
     modelConventions: model.conventions,
     partial: result.partial,
+    partialReasons,
     warnings: result.warnings,
     requests: source.stats().requests,
   };
@@ -184,14 +208,20 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
     meta.fiat = fiatMeta(fiat);
   }
   const color = req.output === null && io.stdoutIsTTY && !io.env.NO_COLOR;
-  const rendered =
+  let rendered =
     req.format === 'html' || req.format === 'dot' || req.format === 'graphml'
       ? renderGraph(
           req.format,
           traceJson(result, meta, { cluster: req.cluster }),
           'trace JSON of this run (embedded)',
         )
-      : renderTrace(req.format, result, meta, { color, cluster: req.cluster, ...(fiat && { fiat }) });
+      : renderTrace(req.format, result, meta, {
+          color,
+          cluster: req.cluster,
+          width: req.wide ? FULL_WIDTH : undefined,
+          ...(fiat && { fiat }),
+        });
+  if (req.excel && req.format === 'csv') rendered = `\uFEFF${rendered}`;
   return {
     result,
     meta,
@@ -200,6 +230,26 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
     exitCode: result.partial ? 1 : 0,
     ...(fiat && { fiat }),
   };
+}
+
+/**
+ * Notes the cut on every seed row of an address whose history was cut, and returns why the
+ * result is partial (the cuts first, then the walk's warnings), empty for a complete result.
+ */
+function markCutHistories(result: TraceResult, cut: Map<string, number>, max: number): string[] {
+  const reasons: string[] = [];
+  for (const [address, n] of [...cut].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    reasons.push(`history of seed ${address} cut at ${plural(n, 'transaction')} (--max-address-txs ${max})`);
+  }
+  for (const row of result.rows) {
+    if (row.status !== 'seed' || row.address === null || !cut.has(row.address)) continue;
+    const note = `partial: seed history cut at --max-address-txs ${max}; older receipts of this address are missing`;
+    row.note = row.note ? `${row.note}; ${note}` : note;
+  }
+  if (cut.size > 0) result.partial = true;
+  if (!result.partial) return [];
+  for (const w of result.warnings) if (!/^history of seed .* cut at /.test(w)) reasons.push(w);
+  return reasons;
 }
 
 function effectiveOptions(req: TraceRequest): Record<string, unknown> {
@@ -229,15 +279,42 @@ function effectiveOptions(req: TraceRequest): Record<string, unknown> {
   };
 }
 
+/** A first line of letters, digits-free, like "address" or "wallet_address": a column name. */
+const COLUMN_NAME = /^[A-Za-z_][A-Za-z _-]{0,63}$/;
+
+/**
+ * `trace -`: one seed per line from stdin; blank lines and # comments skipped, and a first line
+ * that is a column name (`cut -d, -f2 leads.csv | btctrace trace -`) skipped with a note.
+ */
+export function seedLines(text: string, io: IO): string[] {
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+  if (lines.length > 0 && COLUMN_NAME.test(lines[0]!)) {
+    io.stderr(`btctrace: skipped the first line "${lines[0]!}": it looks like a column name, not a seed\n`);
+    lines.shift();
+  }
+  return lines;
+}
+
 export async function runTraceCommand(
   seedArgs: string[],
   opts: Record<string, unknown>,
   io: IO,
   argv: string[],
   openSource?: (req: SourceRequest) => ChainSource,
+  readStdin?: () => Promise<string>,
 ): Promise<number> {
+  if (seedArgs.length === 1 && seedArgs[0] === '-') {
+    if (!readStdin) throw new InputError('seeds from stdin ("-") are not available here');
+    seedArgs = seedLines(await readStdin(), io);
+    if (seedArgs.length === 0) throw new InputError('no seeds on standard input');
+  }
   const req = traceRequest(seedArgs, opts);
   if (req.seeds.length === 0) throw new InputError('no seeds given');
+  if (req.excel && req.format !== 'csv')
+    throw new InputError(`--excel applies to CSV output only (the format here is ${req.format})`);
   const handle = await openSourceHandle(req.source, io, openSource);
   try {
     const source = handle.source;

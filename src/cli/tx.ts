@@ -1,5 +1,6 @@
 // `btctrace tx <txid>`: one transaction with its inputs, outputs, fee, fee rate and every
 // finding that fired: CoinJoin detectors by name, peel step, likely change by heuristic.
+import { plural } from '../output/summary.js';
 import Table from 'cli-table3';
 import {
   CHANGE_HEURISTICS,
@@ -232,7 +233,7 @@ export function renderTxReport(
     : [];
   return [
     `transaction ${tx.txid}`,
-    `${when}; ${tx.vin.length} inputs, ${tx.vout.length} outputs; ${formatBtc(outputSum(tx))} BTC out`,
+    `${when}; ${plural(tx.vin.length, 'input')}, ${plural(tx.vout.length, 'output')}; ${formatBtc(outputSum(tx))} BTC out`,
     `fee ${tx.fee} sat (${formatBtc(tx.fee)} BTC), ${r.vsize} vB, ${r.feeRate.toFixed(2)} sat/vB`,
     `flags: ${flags.length ? flags.join(', ') : 'none'}`,
     ...fiatLine,

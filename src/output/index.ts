@@ -6,9 +6,10 @@ import { traceCsv } from './csv.js';
 import { traceJson } from './json.js';
 import type { RunMeta } from './meta.js';
 import { traceTable } from './table.js';
+import { OUTPUT_FORMATS, type TextFormat } from './format.js';
+import { traceJsonl } from './json.js';
 
-export type OutputFormat = 'table' | 'csv' | 'json';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'json'];
+export { OUTPUT_FORMATS, type OutputFormat } from './format.js';
 
 export interface RenderOptions {
   /** Add the cluster column / totals (runs with --cluster). */
@@ -22,7 +23,7 @@ export interface RenderOptions {
 }
 
 export function renderTrace(
-  format: OutputFormat,
+  format: TextFormat,
   result: TraceResult,
   meta: RunMeta,
   opts: RenderOptions = {},
@@ -32,6 +33,8 @@ export function renderTrace(
       return traceCsv(result, { cluster: opts.cluster, ...(opts.fiat && { fiat: opts.fiat }) });
     case 'json':
       return traceJson(result, meta, { cluster: opts.cluster, ...(opts.fiat && { fiat: opts.fiat }) });
+    case 'jsonl':
+      return traceJsonl(result, meta, { cluster: opts.cluster, ...(opts.fiat && { fiat: opts.fiat }) });
     case 'table':
       return traceTable(result, {
         color: opts.color ?? false,

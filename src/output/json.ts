@@ -14,6 +14,7 @@ import { printRow } from './rows.js';
 import { sortRows, sortTxs } from '../trace/order.js';
 import { STATUS_ORDER, summarize, type GroupTotal } from './summary.js';
 import { FIAT_COLUMNS, fiatTotals, type FiatValues } from '../prices/fiat.js';
+import { conservation } from './conservation.js';
 
 export interface JsonOptions {
   /** Add `cluster` to each row and `by_cluster` to the totals. */
@@ -48,11 +49,9 @@ function groupJson(g: GroupTotal): Record<string, unknown> {
   };
 }
 
-export function traceJson(result: TraceResult, meta: RunMeta, opts: JsonOptions = {}): string {
-  const cluster = opts.cluster ?? false;
+function rowsJson(result: TraceResult, cluster: boolean, opts: JsonOptions): Record<string, unknown>[] {
   const exact = result.model === 'haircut';
-
-  const rows = sortRows(result.rows).map((row) => {
+  return sortRows(result.rows).map((row) => {
     const p = printRow(row, cluster);
     const out: Record<string, unknown> = {
       hop: p.hop,
@@ -79,30 +78,70 @@ export function traceJson(result: TraceResult, meta: RunMeta, opts: JsonOptions 
     }
     return out;
   });
+}
 
+function totalsJson(result: TraceResult, cluster: boolean, opts: JsonOptions): Record<string, unknown> {
   const s = summarize(result, { cluster });
   const totals: Record<string, unknown> = {
     rows: s.rows,
     seed_sat: s.seedSat,
     fee_tainted_sat: s.feeTaintedSat,
-    by_status: s.byStatus.map((t) => ({ status: t.status, outputs: t.outputs, tainted_sat: t.taintedSat })),
+    // Output counts only: taint summed by status across hops counts money once per hop.
+    by_status: s.byStatus.map((t) => ({ status: t.status, outputs: t.outputs })),
+    conservation: conservationJson(result),
     by_label: s.byLabel.map(groupJson),
   };
-  if (s.byCluster) totals.by_cluster = s.byCluster.map(groupJson);
+  if (s.byCluster)
+    totals.by_cluster = s.byCluster.map((g) => ({
+      ...groupJson(g),
+      members_seen: g.members ?? 0,
+      seed_outputs: g.seedOutputs ?? 0,
+      seed_tainted_sat: g.seedSat ?? 0,
+    }));
   if (opts.fiat) totals.fiat = fiatTotals(opts.fiat, result.rows, STATUS_ORDER);
   totals.sentences = s.sentences;
   totals.caveats = s.caveats;
+  return totals;
+}
 
+function conservationJson(result: TraceResult): Record<string, unknown> {
+  const c = conservation(result);
+  return {
+    seed_sat: c.seedSat,
+    lines: c.lines.map((l) => ({ kind: l.kind, label: l.label, outputs: l.outputs, sat: l.sat })),
+    total_sat: c.totalSat,
+    overstated: c.overstated,
+  };
+}
+
+function traceHead(result: TraceResult): Record<string, unknown> {
+  return { direction: result.direction, model: result.model, seeds: [...result.seeds] };
+}
+
+export function traceJson(result: TraceResult, meta: RunMeta, opts: JsonOptions = {}): string {
+  const cluster = opts.cluster ?? false;
+  const exact = result.model === 'haircut';
   const doc = {
-    meta: metaJson(meta, result),
-    trace: {
-      direction: result.direction,
-      model: result.model,
-      seeds: [...result.seeds],
-    },
-    rows,
+    meta: metaJson(meta, result, { runRecord: false }),
+    trace: traceHead(result),
+    rows: rowsJson(result, cluster, opts),
     transactions: sortTxs(result.txs).map((tx) => txJson(tx, exact)),
-    totals,
+    totals: totalsJson(result, cluster, opts),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/**
+ * JSON Lines: a first line {"meta", "trace", "totals"} (the JSON document without its rows and
+ * transactions), then one line per row with the JSON rows' keys and values, in the same order.
+ */
+export function traceJsonl(result: TraceResult, meta: RunMeta, opts: JsonOptions = {}): string {
+  const cluster = opts.cluster ?? false;
+  const head = {
+    meta: metaJson(meta, result, { runRecord: false }),
+    trace: traceHead(result),
+    totals: totalsJson(result, cluster, opts),
+  };
+  const lines = [JSON.stringify(head), ...rowsJson(result, cluster, opts).map((r) => JSON.stringify(r))];
+  return `${lines.join('\n')}\n`;
 }

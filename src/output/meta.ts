@@ -19,6 +19,8 @@ export interface RunMeta {
   /** The taint model's own statement of how fees, ties and rounding are handled. */
   modelConventions: string;
   partial: boolean;
+  /** Why the result is partial, one line each (empty or absent when complete). */
+  partialReasons?: string[];
   warnings: string[];
   /** HTTP requests made, when the source counts them. */
   requests?: number;
@@ -81,7 +83,14 @@ export interface TraceFlags {
  * trace says so, and the trace's warnings follow the run's (duplicates dropped), so a consumer of
  * the JSON never sees partial: false on a cut trace. `tip_height` falls back to the trace's.
  */
-export function metaJson(meta: RunMeta, trace?: TraceFlags): Record<string, unknown> {
+export function metaJson(
+  meta: RunMeta,
+  trace?: TraceFlags,
+  opts: { runRecord?: boolean } = {},
+): Record<string, unknown> {
+  // runRecord false (trace JSON): leave out what differs between runs of the same trace (times,
+  // request counts), so the same data and options give byte-identical JSON; the manifest has them.
+  const runRecord = opts.runRecord ?? true;
   const warnings = [...meta.warnings];
   for (const w of trace?.warnings ?? []) if (!warnings.includes(w)) warnings.push(w);
   const out: Record<string, unknown> = {
@@ -92,13 +101,15 @@ export function metaJson(meta: RunMeta, trace?: TraceFlags): Record<string, unkn
     source: meta.source,
     network: meta.network,
     tip_height: meta.tipHeight ?? trace?.tipHeight ?? null,
-    started_at: meta.startedAt,
-    finished_at: meta.finishedAt,
+    ...(runRecord ? { started_at: meta.startedAt, finished_at: meta.finishedAt } : {}),
     model_conventions: meta.modelConventions,
     partial: meta.partial || (trace?.partial ?? false),
-    warnings,
   };
-  if (meta.requests !== undefined) out.requests = meta.requests;
+  if (out.partial === true)
+    out.partial_reasons =
+      meta.partialReasons && meta.partialReasons.length > 0 ? [...meta.partialReasons] : warnings;
+  out.warnings = warnings;
+  if (runRecord && meta.requests !== undefined) out.requests = meta.requests;
   if (meta.checks !== undefined) out.checks = { ...meta.checks };
   if (meta.fiat !== undefined) out.fiat = jsonSafe(meta.fiat);
   return out;

@@ -2,7 +2,7 @@
 // printed values. CSV and JSON share this so they can never disagree on a number.
 
 import type { FlowRow } from '../trace/result.js';
-import { roundSat } from './amount.js';
+import { formatBtc, roundSat } from './amount.js';
 import { formatTime } from './time.js';
 
 export const TRACE_COLUMNS = [
@@ -13,6 +13,8 @@ export const TRACE_COLUMNS = [
   'value_sat',
   'tainted_sat',
   'status',
+  'value_btc',
+  'tainted_btc',
   'block_height',
   'block_time',
   'label',
@@ -22,6 +24,9 @@ export const TRACE_COLUMNS = [
   'flags',
   'note',
 ] as const;
+
+// The CSV column contract: the first seven columns keep their order, the BTC strings follow
+// them, and columns added later (labels, fiat) go after `note`.
 
 /** A printed column: the fixed ones, plus `cluster` on clustered traces. */
 export type Column = (typeof TRACE_COLUMNS)[number] | 'cluster';
@@ -35,6 +40,10 @@ export interface PrintedRow {
   /** Rounded to whole satoshis (roundSat). */
   tainted_sat: number;
   status: string;
+  /** value_sat as BTC, exactly 8 decimals ("0.12500000"): a string, never a float. */
+  value_btc: string;
+  /** tainted_sat (rounded) as BTC, exactly 8 decimals. */
+  tainted_btc: string;
   block_height: number | null;
   /** UTC ISO-8601, e.g. 2021-06-07T05:15:24Z. */
   block_time: string | null;
@@ -80,6 +89,8 @@ export function printRow(row: FlowRow, cluster: boolean): PrintedRow {
     value_sat: row.valueSat,
     tainted_sat: tainted,
     status: row.status,
+    value_btc: formatBtc(row.valueSat),
+    tainted_btc: formatBtc(tainted),
     block_height: row.blockHeight,
     block_time: row.blockTime === null ? null : formatTime(row.blockTime),
     label: row.label,

@@ -43,6 +43,11 @@ export interface GroupTotal {
   /** Outputs moved between the group's own addresses (not in `taintedSat`). */
   internalOutputs: number;
   internalTaintedSat: number;
+  /** Clusters only: distinct addresses of the group among the trace's rows (seeds included). */
+  members?: number;
+  /** Clusters only: seed outputs in the group and their taint (where the trace started). */
+  seedOutputs?: number;
+  seedSat?: number;
 }
 
 export interface TraceSummary {
@@ -78,8 +83,12 @@ export function labelName(label: string | null, category: string | null): string
   return null;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+/** "1 output", "2 outputs". */
+export function plural(n: number, word: string): string {
+  if (n === 1) return `${n} ${word}`;
+  if (/(s|x|ch|sh)$/.test(word)) return `${n} ${word}es`;
+  if (/[^aeiou]y$/.test(word)) return `${n} ${word.slice(0, -1)}ies`;
+  return `${n} ${word}s`;
 }
 
 function cmpStr(a: string, b: string): number {
@@ -128,6 +137,33 @@ function groupTotals(
   return [...groups.values()]
     .filter((g) => g.outputs > 0 || g.internalOutputs > 0)
     .sort((a, b) => b.taintedSat - a.taintedSat || cmpStr(a.name, b.name));
+}
+
+/** Cluster totals: groupTotals plus the members seen and the seed taint that started there. */
+function clusterTotals(rows: readonly FlowRow[], direction: Direction): GroupTotal[] {
+  const received = new Map(groupTotals(rows, direction, (r) => r.cluster ?? null).map((g) => [g.name, g]));
+  const members = new Map<string, Set<string>>();
+  for (const r of rows) {
+    if (!r.cluster) continue;
+    let g = received.get(r.cluster);
+    if (!g) {
+      g = { name: r.cluster, outputs: 0, taintedSat: 0, internalOutputs: 0, internalTaintedSat: 0 };
+      received.set(r.cluster, g);
+    }
+    g.seedOutputs ??= 0;
+    g.seedSat ??= 0;
+    if (r.status === 'seed') {
+      g.seedOutputs++;
+      g.seedSat += roundSat(r.taintedSat);
+    }
+    let m = members.get(r.cluster);
+    if (!m) members.set(r.cluster, (m = new Set()));
+    if (r.address) m.add(r.address);
+  }
+  for (const g of received.values()) g.members = members.get(g.name)?.size ?? 0;
+  return [...received.values()].sort(
+    (a, b) => b.taintedSat + (b.seedSat ?? 0) - (a.taintedSat + (a.seedSat ?? 0)) || cmpStr(a.name, b.name),
+  );
 }
 
 function groupSentence(g: GroupTotal, direction: Direction, model: ModelName): string {
@@ -191,7 +227,7 @@ export function summarize(result: TraceResult, opts: SummaryOptions = {}): Trace
 
   const byLabel = groupTotals(rows, result.direction, (r) => labelName(r.label, r.category));
   const clustered = opts.cluster === true || rows.some((r) => r.cluster != null);
-  const byCluster = clustered ? groupTotals(rows, result.direction, (r) => r.cluster ?? null) : null;
+  const byCluster = clustered ? clusterTotals(rows, result.direction) : null;
 
   const sentences = byLabel
     .filter((g) => g.outputs > 0)

@@ -14,6 +14,7 @@ import type { RunMeta } from './meta.js';
 import { sortRows } from '../trace/order.js';
 import { labelName, STATUS_ORDER, summarize, type GroupTotal } from './summary.js';
 import { fiatTotals, type FiatValues } from '../prices/fiat.js';
+import { conservation } from './conservation.js';
 
 export interface TableOptions {
   /** ANSI colours; the caller decides (TTY, NO_COLOR, --no-color). */
@@ -90,6 +91,24 @@ function groupTable(title: string, groups: GroupTotal[], color: boolean): string
   return t.toString();
 }
 
+function clusterTable(groups: GroupTotal[], color: boolean): string {
+  const t = newTable(
+    ['cluster', 'addresses seen', 'seed outputs', 'seed BTC', 'outputs received', 'received BTC'],
+    ['left', 'right', 'right', 'right', 'right', 'right'],
+    color,
+  );
+  for (const g of groups)
+    t.push([
+      safeText(g.name),
+      String(g.members ?? 0),
+      String(g.seedOutputs ?? 0),
+      formatBtc(g.seedSat ?? 0),
+      String(g.outputs),
+      formatBtc(g.taintedSat),
+    ]);
+  return t.toString();
+}
+
 function headerLine(result: TraceResult, meta: RunMeta | undefined): string {
   const seeds = result.seeds.length === 1 ? '1 seed' : `${result.seeds.length} seeds`;
   let line = `${result.direction === 'forward' ? 'Forward' : 'Backward'} trace from ${seeds}, model ${result.model}`;
@@ -121,6 +140,11 @@ function fiatTable(fiat: FiatValues, rows: FlowRow[], color: boolean): string {
   ];
   if (fiat.runTime) lines.push(`Unconfirmed outputs are valued at the run time, ${fiat.runTime}.`);
   return lines.join('\n');
+}
+
+/** 26342741 -> "26,342,741". */
+function groupSat(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 export function traceTable(result: TraceResult, opts: TableOptions): string {
@@ -172,18 +196,33 @@ export function traceTable(result: TraceResult, opts: TableOptions): string {
   const out: string[] = [headerLine(result, opts.meta), ''];
   out.push(rows.length === 0 ? 'No tainted outputs found.' : table.toString(), '');
 
+  const backward = result.direction === 'backward';
   out.push(
-    `Seed taint: ${formatBtc(s.seedSat)} BTC; taint paid as fees: ${formatBtc(s.feeTaintedSat)} BTC; ` +
+    `${backward ? 'Amount traced back' : 'Seed taint'}: ${formatBtc(s.seedSat)} BTC; ` +
       `${s.rows === 1 ? '1 output' : `${s.rows} outputs`} listed.`,
   );
-  if (s.byStatus.length > 0) {
-    const st = newTable(['status', 'outputs', 'tainted BTC'], ['left', 'right', 'right'], color);
-    for (const t of s.byStatus) st.push([t.status, String(t.outputs), formatBtc(t.taintedSat)]);
-    out.push(st.toString());
-  }
+  const c = conservation(result);
+  const title = backward
+    ? 'source of funds (where the traced amount came from)'
+    : 'where the seed taint ended up';
+  const ct = newTable([title, 'outputs', 'sat', 'BTC'], ['left', 'right', 'right', 'right'], color);
+  for (const l of c.lines)
+    ct.push([safeText(l.label), l.outputs === 0 ? '' : String(l.outputs), groupSat(l.sat), formatBtc(l.sat)]);
+  const totalName = c.overstated
+    ? 'sum of the lines (overstates: poison)'
+    : backward
+      ? 'total traced (= seed)'
+      : 'total (= seed taint)';
+  ct.push([totalName, '', groupSat(c.totalSat), formatBtc(c.totalSat)]);
+  if (c.overstated) ct.push(['seed taint', '', groupSat(c.seedSat), formatBtc(c.seedSat)]);
+  out.push(ct.toString());
+  if (c.overstated)
+    out.push(
+      'Poison model: each line counts touched outputs in full, so the lines overstate and do not add up to the seed taint.',
+    );
   if (fiat && rows.length > 0) out.push(fiatTable(fiat, rows, color));
   if (s.byLabel.length > 0) out.push(groupTable('label', s.byLabel, color));
-  if (s.byCluster && s.byCluster.length > 0) out.push(groupTable('cluster', s.byCluster, color));
+  if (s.byCluster && s.byCluster.length > 0) out.push(clusterTable(s.byCluster, color));
   if (s.sentences.length > 0) out.push('', ...s.sentences.map(safeText));
   if (s.caveats.length > 0) out.push('', ...s.caveats);
 

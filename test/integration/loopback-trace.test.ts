@@ -26,13 +26,13 @@ describe('trace through a loopback Esplora server (demo case)', () => {
     expect(code).toBe(0);
     const lines = io.out.trim().split('\n');
     expect(lines[0]).toBe(
-      'hop,txid,vout,address,value_sat,tainted_sat,status,block_height,block_time,label,category,script_type,spent_by,flags,note',
+      'hop,txid,vout,address,value_sat,tainted_sat,status,value_btc,tainted_btc,block_height,block_time,label,category,script_type,spent_by,flags,note',
     );
     // CASE.md (computed by the generator independently of the walk): fifo, --hops 10
     const byLabel = new Map<string, number>();
     for (const l of lines.slice(1)) {
       const c = l.split(',');
-      if (c[9]) byLabel.set(c[9], (byLabel.get(c[9]) ?? 0) + Number(c[5]));
+      if (c[11]) byLabel.set(c[11], (byLabel.get(c[11]) ?? 0) + Number(c[5]));
     }
     expect(byLabel.get('ExchangeX')).toBe(33_749_740);
     expect(byLabel.get('ExchangeY')).toBe(21_749_010);
@@ -51,7 +51,7 @@ describe('trace through a loopback Esplora server (demo case)', () => {
         io.out
           .split('\n')
           .map((l) => l.split(','))
-          .filter((c) => c[9] === label)
+          .filter((c) => c[11] === label)
           .reduce((s, c) => s + Number(c[5]), 0);
       expect([sum('ExchangeX'), sum('ExchangeY'), sum('LuckyDice')]).toEqual([x, y, dice]);
     }

@@ -3,7 +3,7 @@ import { guardText, traceCsv } from '../../src/output/csv.js';
 import { loadTrace, readFixture, shuffled } from './load.js';
 
 const HEADER =
-  'hop,txid,vout,address,value_sat,tainted_sat,status,block_height,block_time,label,category,script_type,spent_by,flags,note';
+  'hop,txid,vout,address,value_sat,tainted_sat,status,value_btc,tainted_btc,block_height,block_time,label,category,script_type,spent_by,flags,note';
 
 describe('traceCsv', () => {
   const result = loadTrace('forward-haircut.json');

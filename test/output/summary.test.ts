@@ -162,7 +162,16 @@ describe('summarize by cluster', () => {
     result.rows.find((r) => r.status === 'spent')!.cluster = 'cl-7';
     const s = summarize(result);
     expect(s.byCluster).toEqual([
-      { name: 'cl-7', outputs: 1, taintedSat: 133333333, internalOutputs: 2, internalTaintedSat: 133330000 },
+      {
+        name: 'cl-7',
+        outputs: 1,
+        taintedSat: 133333333,
+        internalOutputs: 2,
+        internalTaintedSat: 133330000,
+        members: 3,
+        seedOutputs: 0,
+        seedSat: 0,
+      },
     ]);
   });
 });

@@ -61,10 +61,11 @@ describe('traceTable without colour', () => {
   });
 
   it('shows totals, sentences, the caveat and the PARTIAL RESULT block', () => {
-    expect(text).toContain(
-      'Seed taint: 3.00050000 BTC; taint paid as fees: 0.00016166 BTC; 9 outputs listed.',
-    );
-    expect(text).toMatch(/│ unspent\s+│\s+2 │\s+1\.83326667 │/);
+    expect(text).toContain('Seed taint: 3.00050000 BTC; 9 outputs listed.');
+    // conservation: endpoints + fees add up to the seed taint, no totals summed across hops
+    expect(text).toMatch(/│ unspent, unlabelled\s+│\s+2 │\s+183,326,667 │ 1\.83326667 │/);
+    expect(text).toMatch(/│ paid as fees to miners \(\d+ transactions?\)\s+│\s+│\s+16,166 │ 0\.00016166 │/);
+    expect(text).toMatch(/│ total \(= seed taint\)\s+│\s+│\s+300,050,000 │ 3\.00050000 │/);
     expect(text).toMatch(/│ ExchangeX \(exchange\)\s+│\s+2 │\s+1\.16666667 │/);
     expect(text).toContain('ExchangeX (exchange) received 1.16666667 BTC of tainted funds in 2 outputs.');
     expect(text).toContain('Haircut model: amounts are proportional estimates');
@@ -94,9 +95,8 @@ describe('traceTable without colour', () => {
       { color: false },
     );
     expect(empty).toContain('No tainted outputs found.');
-    expect(empty).toContain(
-      'Seed taint: 0.00000000 BTC; taint paid as fees: 0.00000000 BTC; 0 outputs listed.',
-    );
+    expect(empty).toContain('Seed taint: 0.00000000 BTC; 0 outputs listed.');
+    expect(empty).not.toContain('fees');
     expect(empty).not.toContain('PARTIAL');
   });
 
@@ -122,7 +122,9 @@ describe('backward table', () => {
     const text = traceTable(loadTrace('backward-haircut.json'), { color: false });
     expect(text.split('\n')[0]).toBe('Backward trace from 1 seed, model haircut; chain tip 700200');
     expect(text).toContain('0.18750000 BTC of newly mined coins (coinbase) in 1 output.');
-    expect(text).toMatch(/│ coinbase\s+│\s+1 │\s+0\.18750000 │/);
+    expect(text).toMatch(/│ newly mined coins \(coinbase\)\s+│\s+1 │\s+18,750,000 │ 0\.18750000 │/);
+    expect(text).toContain('source of funds');
+    expect(text).not.toContain('fees');
     expect(text).not.toContain('PARTIAL');
   });
 });
