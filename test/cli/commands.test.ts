@@ -88,7 +88,7 @@ describe('--coinjoin-veto', () => {
   });
   it('cluster names the threshold and the confidence of each skipped CoinJoin', async () => {
     const r = await run(['cluster', MEMBER, '--offline', DEMO_DIR, '--coinjoin-veto', 'definite']);
-    expect(r.out).toMatch(/1 CoinJoin\(s\) not used for linking \(veto at definite or stronger\)\./);
+    expect(r.out).toMatch(/1 CoinJoin not used for linking \(veto at definite or stronger\)\./);
     expect(r.out).toContain(
       `not linked through CoinJoin ${COINJOIN} (definite: whirlpool: Whirlpool 5000000 sat pool: `,
     );

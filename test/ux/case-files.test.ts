@@ -43,12 +43,18 @@ describe('format follows the -o extension', () => {
     expect(runBin([...DEMO, '--format', 'csv', '-o', out]).code).toBe(0);
   });
 
-  it('says "not yet" for .html/.dot/.graphml, and keeps a table for an unknown extension', () => {
+  it('writes the flow graph for .html/.dot/.graphml, refuses a contradicting --format, keeps a table for an unknown extension', () => {
     const dir = tmp();
+    const starts: Record<string, string> = { html: '<!DOCTYPE html>', dot: 'digraph', graphml: '<?xml' };
     for (const ext of ['html', 'dot', 'graphml']) {
-      const r = runBin([...DEMO, '-o', path.join(dir, `case.${ext}`)]);
+      const file = path.join(dir, `case.${ext}`);
+      expect(runBin([...DEMO, '-o', file]).code).toBe(0);
+      expect(readFileSync(file, 'utf8').trimStart().slice(0, 30).toLowerCase()).toContain(
+        starts[ext]!.toLowerCase(),
+      );
+      const r = runBin([...DEMO, '--format', 'csv', '-o', path.join(dir, `other.${ext}`)]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`.${ext} output is not yet supported`);
+      expect(r.stderr).toContain(`contradicts the output file`);
     }
     const txt = path.join(dir, 'case.txt');
     expect(runBin([...DEMO, '-o', txt]).code).toBe(0);
