@@ -24,7 +24,7 @@ import type { AddressStats, Outspend, Tx, TxOut } from '../model/tx.js';
 import { IntegrityError } from './errors.js';
 import { esploraPath } from './resources.js';
 import type { AddressHistory, ChainSource, SourceStats } from './source.js';
-import { checkDerived } from './verify.js';
+import { checkDerived } from './raw-tx.js';
 
 /** How many items each check covered (transactions, or inputs / outspends entries where named). */
 export interface CheckCounts {

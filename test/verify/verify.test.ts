@@ -4,13 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { IntegrityError } from '../../src/sources/errors.js';
 import { memoized } from '../../src/sources/memo.js';
 import { parseTx } from '../../src/sources/parse.js';
-import {
-  checkTxAgainstRaw,
-  rawTxSummary,
-  scriptAddress,
-  templateType,
-  verifiedSource,
-} from '../../src/sources/verify.js';
+import { checkTxAgainstRaw, rawTxSummary, scriptAddress, templateType } from '../../src/sources/raw-tx.js';
+import { verifiedSource } from '../../src/sources/verify.js';
 import {
   ESPLORA,
   FakeSource,
