@@ -199,7 +199,7 @@ if (want < box.clientHeight) {
 window.addEventListener('beforeprint', snapshot);
 if (window.matchMedia) window.matchMedia('print').addListener(function (q) { if (q.matches) snapshot(); });
 document.body.setAttribute('data-ready', '1');
-window.btctraceTimings = { ready: performance.now() };
+// The graph object, for an analyst who wants to query it from the browser console.
 window.btctraceGraph = cy;
 })();
 `;
