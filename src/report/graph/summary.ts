@@ -1,7 +1,6 @@
 // What the page prints besides the graph: the conservation summary and the run manifest, as plain
-// strings (the page puts them in with textContent). Trace JSON layouts differ by version, so the
-// conservation table is taken from the richest source present: `summary.conservation` as given,
-// else `totals.by_status`, else per-status sums over the rows.
+// strings (the page puts them in with textContent). The conservation lines come from the trace
+// JSON (`totals.conservation`) when present; per-status sums are always computed from the rows.
 import { formatBtc } from '../../output/amount.js';
 import type { TraceDoc } from './input.js';
 
@@ -22,53 +21,36 @@ const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const btcOf = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? formatBtc(v) : '');
 
-/** A table of a value of unknown shape: a list of records, or one record as name/value lines. */
-function genericTable(v: unknown, title: string, source: string): Table | null {
-  if (Array.isArray(v) && v.every(isObj) && v.length > 0) {
-    const columns: string[] = [];
-    for (const r of v) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
-    return { title, source, columns, rows: v.map((r) => columns.map((c) => cell(r[c]))) };
-  }
-  if (isObj(v))
-    return {
-      title,
-      source,
-      columns: ['item', 'value'],
-      rows: Object.entries(v).map(([k, x]) => [k, cell(x)]),
-    };
-  return null;
-}
-
 export function conservationTables(doc: TraceDoc): Table[] {
   const out: Table[] = [];
-  const summary = isObj(doc.summary) ? doc.summary : null;
-  const given = summary
-    ? genericTable(summary.conservation ?? null, 'Conservation', 'the trace JSON (summary.conservation)')
-    : null;
-  if (given) out.push(given);
-
-  const byStatus =
-    doc.totals && Array.isArray(doc.totals.by_status) ? doc.totals.by_status.filter(isObj) : null;
-  if (byStatus && byStatus.length > 0) {
+  const cons = doc.totals && isObj(doc.totals.conservation) ? doc.totals.conservation : null;
+  if (cons && Array.isArray(cons.lines)) {
+    const lines = cons.lines.filter(isObj);
+    const rows = lines.map((l) => [cell(l.label), cell(l.outputs), cell(l.sat), btcOf(l.sat)]);
+    rows.push(['total', '', cell(cons.total_sat), btcOf(cons.total_sat)]);
     out.push({
-      title: 'Taint by status',
-      source: 'the trace JSON (totals.by_status)',
-      columns: ['status', 'outputs', 'tainted sat', 'tainted BTC'],
-      rows: byStatus.map((s) => [cell(s.status), cell(s.outputs), cell(s.tainted_sat), btcOf(s.tainted_sat)]),
-    });
-  } else {
-    const sums = new Map<string, [number, number]>();
-    for (const r of doc.rows) {
-      const s = sums.get(r.status) ?? [0, 0];
-      sums.set(r.status, [s[0] + 1, s[1] + r.tainted_sat]);
-    }
-    out.push({
-      title: 'Taint by status',
-      source: 'computed from the rows',
-      columns: ['status', 'outputs', 'tainted sat', 'tainted BTC'],
-      rows: [...sums].map(([k, [n, sat]]) => [k, String(n), String(sat), formatBtc(sat)]),
+      title: 'Where the seed taint went',
+      source:
+        cons.overstated === true
+          ? 'the trace JSON (totals.conservation); under this model the lines overstate: one coin may be counted in several outputs'
+          : 'the trace JSON (totals.conservation)',
+      columns: ['', 'outputs', 'tainted sat', 'tainted BTC'],
+      rows,
     });
   }
+
+  // Per-status sums from the rows themselves: the JSON's by_status counts outputs only.
+  const sums = new Map<string, [number, number]>();
+  for (const r of doc.rows) {
+    const s = sums.get(r.status) ?? [0, 0];
+    sums.set(r.status, [s[0] + 1, s[1] + r.tainted_sat]);
+  }
+  out.push({
+    title: 'Taint by status',
+    source: 'computed from the rows',
+    columns: ['status', 'outputs', 'tainted sat', 'tainted BTC'],
+    rows: [...sums].map(([k, [n, sat]]) => [k, String(n), String(sat), formatBtc(sat)]),
+  });
 
   // Seed taint = taint left at the ends of the graph + taint paid as fees (+ rounding under haircut).
   const followed = new Set(doc.rows.map((r) => r.txid));
@@ -113,9 +95,11 @@ export function manifestLines(doc: TraceDoc, info: ManifestInfo): string[][] {
     ['chain tip height', cell(m.tip_height)],
     ['direction / model', `${doc.direction} / ${doc.model}`],
     ['seeds', doc.seeds.join(' ')],
-    ['started / finished', `${cell(m.started_at)} / ${cell(m.finished_at)}`],
     ['partial', cell(m.partial)],
-    ['warnings', Array.isArray(m.warnings) ? m.warnings.map(cell).join('; ') : cell(m.warnings)],
+    [
+      'warnings',
+      Array.isArray(m.warnings) ? m.warnings.map(cell).join('; ') || 'none' : cell(m.warnings) || 'none',
+    ],
     ['model conventions', cell(m.model_conventions)],
   ];
   if (isObj(m.options))
