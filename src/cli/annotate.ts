@@ -21,14 +21,20 @@ export function capturedContext(c: Captured): ChangeContext {
 
 /**
  * Sets `cluster` on rows whose address shares a cluster of two or more addresses with others
- * (common-input links among the transactions read; CoinJoins never link).
+ * (common-input links among the transactions read; CoinJoins never link). Returns address ->
+ * cluster id for every member of such a cluster, rows or not.
  */
-export function addClusters(result: TraceResult, captured: Captured, veto?: Confidence): void {
+export function addClusters(
+  result: TraceResult,
+  captured: Captured,
+  veto?: Confidence,
+): ReadonlyMap<string, string> {
   const { clusters, members } = buildClusters(captured.txs.values(), { veto });
   const size = new Map(clusters.map((c) => [c.id, c.addresses.length]));
   const clusterOf = new Map<string, string>();
   for (const m of members) if ((size.get(m.clusterId) ?? 0) >= 2) clusterOf.set(m.address, m.clusterId);
   for (const r of result.rows) r.cluster = r.address ? (clusterOf.get(r.address) ?? null) : null;
+  return clusterOf;
 }
 
 /** Adds "change:<heuristics>" to likely-change outputs and "peel-step" to peel-chain transactions. */

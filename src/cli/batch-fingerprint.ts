@@ -22,6 +22,8 @@ export function rowInputs(t: Omit<TraceRequest, 'seeds' | 'output'>, tagsSha256:
     maxTxs: t.maxTxs,
     maxAddressTxs: t.maxAddressTxs,
     stopAt: t.stopAt,
+    ...(t.stopAtLabels.length > 0 && { stopAtLabels: t.stopAtLabels }),
+    ...(t.inheritLabels && { inheritLabels: true }),
     tagsSha256,
     network: t.source.network,
     source: describeSourceRequest(t.source),

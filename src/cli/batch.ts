@@ -18,7 +18,9 @@ import type { ChainSource } from '../sources/source.js';
 import { SourceError } from '../sources/errors.js';
 import { SeedsFailedError } from '../trace/errors.js';
 import { getModel } from '../trace/models/index.js';
-import { EMPTY_TAGS, MAX_TAGS_BYTES, parseTags, type TagBook } from '../tags/tags.js';
+import type { LabelBook } from '../labels/label.js';
+import { MAX_TAGS_BYTES, parseLabelCsv } from '../labels/memory-book.js';
+import { commandBook } from './label-book.js';
 import { MANIFEST_SUFFIX, verifyManifest, writeOutputAndManifest } from '../output/manifest.js';
 import type { RunMeta } from '../output/meta.js';
 import { STATUS_ORDER, summarize } from '../output/summary.js';
@@ -211,12 +213,14 @@ async function finishedRows(
 }
 
 /** The tags (read once, bounded) and the row inputs every seed file of this run is made with. */
-function batchInputs(req: BatchRequest): { tags: TagBook; inputs: RowInputs } {
+function batchInputs(req: BatchRequest): { tags: LabelBook; inputs: RowInputs } {
   const file = req.trace.tagsFile;
-  if (file === null) return { tags: EMPTY_TAGS, inputs: rowInputs(req.trace, null) };
+  const network = req.trace.source.network;
+  if (file === null)
+    return { tags: commandBook(req.trace.labelOpts, network), inputs: rowInputs(req.trace, null) };
   const text = readInputTextSync(file, { what: 'tags file', maxBytes: MAX_TAGS_BYTES });
   return {
-    tags: parseTags(text, file, req.trace.source.network),
+    tags: commandBook(req.trace.labelOpts, network, parseLabelCsv(text, file, network)),
     inputs: rowInputs(req.trace, sha256(text)),
   };
 }

@@ -71,6 +71,10 @@ function rowsJson(result: TraceResult, cluster: boolean, opts: JsonOptions): Rec
     out.spent_by = p.spent_by;
     out.flags = p.flags;
     out.note = p.note;
+    out.abuse = p.abuse;
+    out.label_confidence = p.label_confidence;
+    out.label_source = p.label_source;
+    out.label_via = row.labelVia ?? null;
     if (cluster) out.cluster = p.cluster ?? null;
     if (opts.fiat) {
       const f = opts.fiat.cells.get(`${row.txid}:${row.vout}`);

@@ -23,10 +23,14 @@ export const TRACE_COLUMNS = [
   'spent_by',
   'flags',
   'note',
+  'abuse',
+  'label_confidence',
+  'label_source',
 ] as const;
 
 // The CSV column contract: the first seven columns keep their order, the BTC strings follow
-// them, and columns added later (labels, fiat) go after `note`.
+// them, and columns added later go after `note`: the label's abuse term, confidence and source,
+// then `cluster` (with --cluster), then the fiat columns last.
 
 /** A printed column: the fixed ones, plus `cluster` on clustered traces. */
 export type Column = (typeof TRACE_COLUMNS)[number] | 'cluster';
@@ -53,8 +57,21 @@ export interface PrintedRow {
   spent_by: string | null;
   flags: string[];
   note: string | null;
+  abuse: string | null;
+  /** 0-100, as the label's source rates its claim. */
+  label_confidence: number | null;
+  /** Where the label comes from; "via cluster <id> (<member>): <source>" when inherited. */
+  label_source: string | null;
   /** Only when the trace was clustered. */
   cluster?: string | null;
+}
+
+/** The label's source, prefixed with the cluster it was inherited through. */
+export function labelSource(row: FlowRow): string | null {
+  if (row.label === null && row.category === null) return null;
+  const src = row.labelSource ?? null;
+  if (!row.labelVia) return src;
+  return `via ${row.labelVia}${src ? `: ${src}` : ''}`;
 }
 
 function checkInt(value: number, field: string, row: FlowRow): void {
@@ -99,6 +116,9 @@ export function printRow(row: FlowRow, cluster: boolean): PrintedRow {
     spent_by: row.spentBy,
     flags: [...row.flags],
     note: row.note,
+    abuse: row.abuse ?? null,
+    label_confidence: row.labelConfidence ?? null,
+    label_source: labelSource(row),
   };
   if (cluster) printed.cluster = row.cluster ?? null;
   return printed;

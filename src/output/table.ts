@@ -142,6 +142,15 @@ function fiatTable(fiat: FiatValues, rows: FlowRow[], color: boolean): string {
   return lines.join('\n');
 }
 
+/** "ExchangeX (exchange)", with the abuse term and "via cluster <id>" when there are. */
+function labelCell(r: FlowRow): string {
+  const name = labelName(r.label, r.category);
+  if (name === null) return '';
+  const abuse = r.abuse ? `, ${r.abuse}` : '';
+  const via = r.labelVia ? ` via ${r.labelVia.replace(/ \(.*\)$/, '')}` : '';
+  return `${name}${abuse}${via}`;
+}
+
 /** 26342741 -> "26,342,741". */
 function groupSat(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -183,7 +192,7 @@ export function traceTable(result: TraceResult, opts: TableOptions): string {
       formatBtc(r.valueSat),
       formatBtc(roundSat(r.taintedSat)),
       r.status,
-      safeText(labelName(r.label, r.category) ?? ''),
+      safeText(labelCell(r)),
     ];
     if (cluster) line.push(safeText(r.cluster ?? ''));
     if (withFlags) line.push(safeText(r.flags.join(', ')));

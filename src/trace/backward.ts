@@ -63,6 +63,7 @@ class BackwardWalk extends WalkBase {
     if (this.seedOut.has(key)) return;
     const o = tx.vout[vout]!;
     this.seedOut.add(key);
+    this.learnLabels([o.address]);
     this.state.set(key, {
       interest: fullTaint(o.value),
       hop: 0,
@@ -90,7 +91,7 @@ class BackwardWalk extends WalkBase {
   private examine(key: string): void {
     const st = this.state.get(key)!;
     if (st.interest.amount <= 0 || this.seedOut.has(key)) return;
-    if (this.stopCategory(st.out.address) !== null) return;
+    if (this.stopRule(st.out.address) !== null) return;
     if (st.interest.amount < this.opts.minSat) return;
     if (st.hop >= this.opts.hops) return;
     this.follow(key);
@@ -147,6 +148,7 @@ class BackwardWalk extends WalkBase {
       return; // newly mined coins: the trail ends here
     }
     const values = tx.vin.map((i) => i.prevout?.value ?? 0);
+    this.learnLabels(tx.vin.map((i) => i.prevout?.address ?? null));
     const res = this.opts.model.backward({ inputs: values, outputs: tx.vout.map((o) => o.value) }, interest);
     let attributed = 0;
     res.inputs.forEach((t, i) => {
@@ -173,7 +175,7 @@ class BackwardWalk extends WalkBase {
     if (this.seedOut.has(key)) return 'seed';
     const creator = this.txs.get(key.slice(0, 64));
     if (creator && this.inS.has(creator.txid) && creator.vin[0]?.coinbase) return 'coinbase';
-    if (this.stopCategory(st.out.address) !== null) return 'stopped';
+    if (this.stopRule(st.out.address) !== null) return 'stopped';
     if (st.interest.amount < this.opts.minSat) return 'below-min';
     if (this.errors.has(key)) return 'error';
     if (this.truncated.has(key)) return 'truncated';
@@ -188,7 +190,6 @@ class BackwardWalk extends WalkBase {
       if (st.interest.amount <= 0) continue;
       const txid = key.slice(0, 64);
       const creator = this.txs.get(txid);
-      const tag = st.out.address ? this.deps.tags.get(st.out.address) : undefined;
       const status = this.status(key, st);
       rows.push({
         hop: st.hop,
@@ -200,12 +201,13 @@ class BackwardWalk extends WalkBase {
         status,
         blockHeight: creator?.status.height ?? null,
         blockTime: creator?.status.time ?? null,
-        label: tag?.label ?? null,
-        category: tag?.category ?? null,
+        ...this.labelFields(st.out.address),
         scriptType: st.out.scriptType,
         spentBy: st.spentBy,
         flags: [...(this.flags.get(txid) ?? [])],
-        note: this.noteFor(key, status, 'creating transaction could not be determined'),
+        note:
+          (status === 'stopped' ? this.stopRule(st.out.address) : null) ??
+          this.noteFor(key, status, 'creating transaction could not be determined'),
       });
     }
     return rows;

@@ -98,6 +98,7 @@ class ForwardWalk extends WalkBase {
     const value = tx.vout[vout]!.value;
     this.seedOut.add(key);
     this.out.set(key, { taint: fullTaint(value), hop: 0 });
+    this.learnLabels(tx.vout.map((o) => o.address));
     this.noteFlags(tx);
     this.examine(key);
   }
@@ -108,7 +109,7 @@ class ForwardWalk extends WalkBase {
   private examine(key: string): void {
     const st = this.out.get(key);
     if (!st || st.taint.amount <= 0) return;
-    if (!this.seedOut.has(key) && this.stopCategory(this.addressOf(key)) !== null) return;
+    if (!this.seedOut.has(key) && this.stopRule(this.addressOf(key)) !== null) return;
     if (st.taint.amount < this.opts.minSat) return;
     if (st.hop >= this.opts.hops) return;
     this.follow(key);
@@ -180,6 +181,7 @@ class ForwardWalk extends WalkBase {
         return;
       }
       this.inS.set(txid, Number.POSITIVE_INFINITY);
+      this.learnLabels(tx.vout.map((o) => o.address));
       this.noteFlags(tx, cj);
       tx.vin.forEach((i) => this.proveSpender(i.coinbase ? null : outpointKey(i.txid, i.vout), txid));
       this.dirty.add(txid);
@@ -248,7 +250,7 @@ class ForwardWalk extends WalkBase {
 
   private status(key: string, st: OutState): RowStatus {
     if (this.seedOut.has(key)) return 'seed';
-    if (this.stopCategory(this.addressOf(key)) !== null || this.stoppedAt.has(key)) return 'stopped';
+    if (this.stopRule(this.addressOf(key)) !== null || this.stoppedAt.has(key)) return 'stopped';
     if (st.taint.amount < this.opts.minSat) return 'below-min';
     if (this.errors.has(key)) return 'error';
     if (this.truncated.has(key)) return 'truncated';
@@ -267,7 +269,6 @@ class ForwardWalk extends WalkBase {
       const vout = Number(key.slice(65));
       const tx = this.txs.get(txid)!;
       const o = tx.vout[vout]!;
-      const tag = o.address ? this.deps.tags.get(o.address) : undefined;
       const status = this.status(key, st);
       const rowFlags = [...(this.flags.get(txid) ?? [])];
       if (status === 'seed' && !this.followed.has(key) && st.taint.amount < this.opts.minSat)
@@ -282,12 +283,14 @@ class ForwardWalk extends WalkBase {
         status,
         blockHeight: tx.status.height,
         blockTime: tx.status.time,
-        label: tag?.label ?? null,
-        category: tag?.category ?? null,
+        ...this.labelFields(o.address),
         scriptType: o.scriptType,
         spentBy: this.spender.get(key) ?? null,
         flags: rowFlags,
-        note: this.stoppedAt.get(key) ?? this.noteFor(key, status, 'spender could not be determined'),
+        note:
+          this.stoppedAt.get(key) ??
+          (status === 'stopped' ? this.stopRule(o.address) : null) ??
+          this.noteFor(key, status, 'spender could not be determined'),
       });
     }
     return rows;

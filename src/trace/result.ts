@@ -1,3 +1,4 @@
+import type { Label } from '../labels/label.js';
 import type { ModelName } from './taint.js';
 
 export type Direction = 'forward' | 'backward';
@@ -27,8 +28,17 @@ export interface FlowRow {
   blockHeight: number | null;
   /** Seconds since the Unix epoch. */
   blockTime: number | null;
+  /** The address's best label (src/labels/label.ts), or one inherited from its cluster (labelVia). */
   label: string | null;
   category: string | null;
+  abuse?: string | null;
+  labelConfidence?: number | null;
+  /** Where the label's claim comes from (URL or file), as its source gave it. */
+  labelSource?: string | null;
+  /** "cluster <id>" when the label is another member's, shown for this address (--cluster). */
+  labelVia?: string | null;
+  /** Every label of the address, best first; exposure and records requests read them all. */
+  labels?: readonly Label[];
   scriptType: string;
   /** Forward: the txid that spent this output, when known. Backward: the txid that spent it toward the seed. */
   spentBy: string | null;

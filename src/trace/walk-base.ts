@@ -2,6 +2,8 @@
 // recompute-until-stable loop, error and warning bookkeeping, and assembling the result.
 // Each direction supplies how a seed's outputs enter the walk, how one transaction is
 // computed, and how rows and per-transaction figures are read off at the end.
+import type { Label } from '../labels/label.js';
+import { firedStopRule } from '../labels/stop-rules.js';
 import { InputError } from '../model/errors.js';
 import type { Seed } from '../model/seed.js';
 import type { Tx } from '../model/tx.js';
@@ -27,6 +29,8 @@ export abstract class WalkBase {
   protected readonly flags = new Map<string, string[]>();
   /** Transactions whose inputs changed since they were last computed, in chain order. */
   protected readonly dirty = new DirtyQueue((txid) => this.rank(txid));
+  /** Labels of every address looked up so far (an empty list: looked up, none). */
+  private readonly labelsOf = new Map<string, readonly Label[]>();
   protected partial = false;
   private readonly warnings: string[] = [];
   private draining = false;
@@ -191,11 +195,45 @@ export abstract class WalkBase {
     ]);
   }
 
-  /** The stop category of a labelled address, or null when the walk goes on through it. */
-  protected stopCategory(address: string | null): string | null {
+  /** Looks up, in one call, the labels of those addresses not looked up yet (one transaction's). */
+  protected learnLabels(addresses: readonly (string | null)[]): void {
+    const todo = [...new Set(addresses.filter((a): a is string => a !== null && !this.labelsOf.has(a)))];
+    if (todo.length === 0) return;
+    const found = this.deps.labels.lookup(todo);
+    for (const a of todo) this.labelsOf.set(a, found.get(a) ?? []);
+  }
+
+  /** The address's labels, best first (looked up now if its transaction's were not). */
+  protected labels(address: string | null): readonly Label[] {
+    if (!address) return [];
+    this.learnLabels([address]);
+    return this.labelsOf.get(address)!;
+  }
+
+  /** The stop rule that fires at a labelled address, or null when the walk goes on through it. */
+  protected stopRule(address: string | null): string | null {
     if (!address) return null;
-    const tag = this.deps.tags.get(address);
-    return tag && this.opts.stopAt.includes(tag.category) ? tag.category : null;
+    return firedStopRule(this.labels(address), {
+      terms: this.opts.stopAt,
+      labels: this.opts.stopAtLabels ?? [],
+    });
+  }
+
+  /** The label fields of a row at this address (its best label first). */
+  protected labelFields(address: string | null): Pick<
+    FlowRow,
+    'label' | 'category' | 'abuse' | 'labelConfidence' | 'labelSource' | 'labels'
+  > {
+    const ls = this.labels(address);
+    const best = ls[0];
+    return {
+      label: best?.label ?? null,
+      category: best?.category ?? null,
+      abuse: best?.abuse ?? null,
+      labelConfidence: best?.confidence ?? null,
+      labelSource: best?.source ?? null,
+      labels: ls,
+    };
   }
 
   /** The note a row carries for its status (errors, cuts), or null. */

@@ -1,7 +1,7 @@
 import type { Tx } from '../model/tx.js';
 import type { ChainSource } from '../sources/source.js';
 import { SourceError } from '../sources/errors.js';
-import type { TagBook } from '../tags/tags.js';
+import type { LabelBook } from '../labels/label.js';
 import type { TaintModel } from './taint.js';
 
 export interface WalkOptions {
@@ -12,8 +12,13 @@ export interface WalkOptions {
   minSat: number;
   maxTxs: number;
   maxAddressTxs: number;
-  /** Lower-case categories to stop at; "coinjoin" stops at transactions a detector flags. */
+  /**
+   * Lower-case categories and abuse terms to stop at; "coinjoin" stops at transactions a
+   * detector flags.
+   */
   stopAt: readonly string[];
+  /** Entity names to stop at (--stop-at-label). */
+  stopAtLabels?: readonly string[];
 }
 
 export interface WalkProgress {
@@ -22,7 +27,8 @@ export interface WalkProgress {
 
 export interface WalkDeps {
   source: ChainSource;
-  tags: TagBook;
+  /** Labels, looked up once per transaction's addresses (never one call per row). */
+  labels: LabelBook;
   /** CoinJoin detectors that fired on a transaction (names); injected so trace does not depend on cluster. */
   classify?: (tx: Tx) => string[];
   /** Further named findings to show on a transaction's rows (e.g. change heuristics). */

@@ -15,7 +15,7 @@ import { checkGraph, graphBytes, outCount, txOfOutput } from './graph/graph.js';
 import { GraphSource } from './graph/source.js';
 import { executeTrace, traceRequest } from '../../src/cli/trace.js';
 import { createSource } from '../../src/sources/index.js';
-import { EMPTY_TAGS } from '../../src/tags/tags.js';
+import { EMPTY_BOOK } from '../../src/labels/memory-book.js';
 import { MODELS } from '../../src/trace/models/index.js';
 import { MODEL_NAMES } from '../../src/trace/taint.js';
 import { trace } from '../../src/trace/walk.js';
@@ -242,7 +242,7 @@ describe('engine', () => {
         opts,
         {
           source: memorySource(chain.chain),
-          tags: EMPTY_TAGS,
+          labels: EMPTY_BOOK,
         },
       );
       const src = new GraphSource(g);
@@ -253,7 +253,7 @@ describe('engine', () => {
         opts,
         {
           source: src,
-          tags: EMPTY_TAGS,
+          labels: EMPTY_BOOK,
         },
       );
       expect(direct.partial).toBe(false);

@@ -12,7 +12,6 @@
 //
 // Sizes: "full" is what `npm run bench` measures; "short" is for CI and the tests.
 
-import type { TagBook } from '../../src/tags/tags.js';
 import { mulberry32 } from '../support/prng.js';
 import { ChainBuilder } from './chain-builder.js';
 
@@ -29,6 +28,7 @@ export interface BenchCase {
   /** Run the seeds as a batch (runBatch) instead of one trace. */
   batch: boolean;
   hops: number;
+  /** Labels the case writes into a --tags CSV. */
   tags: TagBook;
   /** Set by benchCase(): lets another process rebuild the same case (server-process.ts). */
   size?: CaseSize;
@@ -36,6 +36,7 @@ export interface BenchCase {
 
 export type CaseSize = 'full' | 'short';
 
+type TagBook = ReadonlyMap<string, { label: string; category: string }>;
 const NO_TAGS: TagBook = new Map();
 
 /** A value in [lo, hi], integer, from the case's PRNG. */

@@ -16,7 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Seed } from '../../src/model/seed.js';
-import { EMPTY_TAGS } from '../../src/tags/tags.js';
+import { EMPTY_BOOK } from '../../src/labels/memory-book.js';
 import { MODELS } from '../../src/trace/models/index.js';
 import type { ModelName } from '../../src/trace/taint.js';
 import { trace } from '../../src/trace/walk.js';
@@ -68,7 +68,7 @@ export async function runWalkBench(txCount: number, model: ModelName): Promise<W
     'forward',
     seeds,
     { model: MODELS[model], hops: 1_000_000, minSat: 0, maxTxs: txCount, maxAddressTxs: 1000, stopAt: [] },
-    { source, tags: EMPTY_TAGS },
+    { source, labels: EMPTY_BOOK },
   );
   const ms = performance.now() - t;
   gc();

@@ -7,6 +7,7 @@ import { MODELS } from '../../src/trace/models/index.js';
 import type { TraceResult } from '../../src/trace/result.js';
 import { trace } from '../../src/trace/walk.js';
 import { FakeChain, txidOf } from './fake-chain.js';
+import { EMPTY_BOOK } from '../../src/labels/memory-book.js';
 
 const SHOP = 'bc1qq2euq8pw950klpjcawuy4uj39ym43hs6cfsegq';
 
@@ -40,7 +41,7 @@ describe('--min-sat is "follow when taint >= min"', () => {
     const c = forwardChain();
     const at = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts(600), {
       source: c,
-      tags: new Map(),
+      labels: EMPTY_BOOK,
     });
     expect(status(at, 'pay', 0)).toBe('spent');
     expect(inTrace(at, 'nextA')).toBe(true);
@@ -49,7 +50,7 @@ describe('--min-sat is "follow when taint >= min"', () => {
     expect(inTrace(at, 'nextB')).toBe(false);
     const above = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts(601), {
       source: c,
-      tags: new Map(),
+      labels: EMPTY_BOOK,
     });
     expect(status(above, 'pay', 0)).toBe('below-min');
     expect(inTrace(above, 'nextA')).toBe(false);
@@ -59,12 +60,12 @@ describe('--min-sat is "follow when taint >= min"', () => {
     const c = forwardChain();
     const at = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts(1_000), {
       source: c,
-      tags: new Map(),
+      labels: EMPTY_BOOK,
     });
     expect(inTrace(at, 'pay')).toBe(true);
     const under = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts(1_001), {
       source: c,
-      tags: new Map(),
+      labels: EMPTY_BOOK,
     });
     expect(inTrace(under, 'pay')).toBe(false);
     expect(under.rows[0]!.flags).toContain('not-followed:below-min');
@@ -77,14 +78,14 @@ describe('--min-sat is "follow when taint >= min"', () => {
     c.add('pay', ['cb1:0', 'cb2:0'], [{ address: SHOP, value: 990 }]);
     const at = await trace('backward', parseSeeds([SHOP], 'mainnet'), opts(600), {
       source: c,
-      tags: new Map(),
+      labels: EMPTY_BOOK,
     });
     expect(status(at, 'cb1', 0)).toBe('coinbase');
     expect(status(at, 'cb2', 0)).toBe('below-min');
     expect(inTrace(at, 'cb1')).toBe(true);
     const above = await trace('backward', parseSeeds([SHOP], 'mainnet'), opts(601), {
       source: c,
-      tags: new Map(),
+      labels: EMPTY_BOOK,
     });
     expect(status(above, 'cb1', 0)).toBe('below-min');
     expect(inTrace(above, 'cb1')).toBe(false);
@@ -107,7 +108,7 @@ describe('hops', () => {
     c.add('m', ['b:0', 'a:1'], [{ address: 'w', value: 9_970 }]); // inputs of hop 2 and hop 1
     const r = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts(0, 10), {
       source: c,
-      tags: new Map(),
+      labels: EMPTY_BOOK,
     });
     const hop = (name: string) => r.txs.find((t) => t.txid === txidOf(name))?.hop;
     expect([hop('a'), hop('b'), hop('m')]).toEqual([1, 2, 2]);
@@ -129,7 +130,7 @@ describe('hops', () => {
     c.add('m', ['b:0', 'a:1'], [{ address: 'w', value: 9_970 }]);
     const r = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts(0, 2), {
       source: c,
-      tags: new Map(),
+      labels: EMPTY_BOOK,
     });
     expect(r.rows.find((x) => x.txid === txidOf('m'))).toMatchObject({ hop: 2, status: 'unspent' });
   });
@@ -146,13 +147,13 @@ describe('the seed total stays exact', () => {
   it('a total of exactly 2^53 - 1 sat is kept; one sat more is refused, never rounded', async () => {
     const ok = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts(0), {
       source: twoSeeds(4_503_599_627_370_495, 4_503_599_627_370_496),
-      tags: new Map(),
+      labels: EMPTY_BOOK,
     });
     expect(ok.seedTotal).toBe(Number.MAX_SAFE_INTEGER);
     await expect(
       trace('forward', parseSeeds([SHOP], 'mainnet'), opts(0), {
         source: twoSeeds(4_503_599_627_370_496, 4_503_599_627_370_496),
-        tags: new Map(),
+        labels: EMPTY_BOOK,
       }),
     ).rejects.toThrow(/the seed outputs total more than 9007199254740991 sat/);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSeeds } from '../../src/model/seed.js';
-import type { Tag } from '../../src/tags/tags.js';
+import { bookOf } from '../support/labels.js';
 import { MODELS } from '../../src/trace/models/index.js';
 import type { FlowRow, TraceResult } from '../../src/trace/result.js';
 import type { ModelName } from '../../src/trace/taint.js';
@@ -10,7 +10,7 @@ import { FakeChain, txidOf } from './fake-chain.js';
 // Real-looking mainnet addresses (valid checksums) so seeds parse like user input.
 const SHOP = 'bc1qq2euq8pw950klpjcawuy4uj39ym43hs6cfsegq';
 const EXCH = 'bc1qpx7vyv5tp7dm0g475ev527krg764t73dh77gls';
-const tags = new Map<string, Tag>([[EXCH, { label: 'ExchangeX', category: 'exchange' }]]);
+const labels = bookOf([[EXCH, { label: 'ExchangeX', category: 'exchange' }]]);
 
 function opts(
   model: ModelName,
@@ -59,7 +59,7 @@ describe('forward walk', () => {
     };
     for (const m of Object.keys(expected) as ModelName[]) {
       const c = tv3Chain();
-      const r = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts(m), { source: c, tags });
+      const r = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts(m), { source: c, labels });
       const seed = row(r, 'cb1', 0, c)!;
       expect(seed.status).toBe('seed');
       expect(seed.hop).toBe(0);
@@ -89,7 +89,7 @@ describe('forward walk', () => {
 
   it('uses the seed history for spenders: no outspends request for seed funding transactions', async () => {
     const c = tv3Chain();
-    await trace('forward', parseSeeds([SHOP], 'mainnet'), opts('fifo'), { source: c, tags });
+    await trace('forward', parseSeeds([SHOP], 'mainnet'), opts('fifo'), { source: c, labels });
     expect(c.counts.get(`/tx/${txidOf('cb1')}/outspends`)).toBeUndefined();
     expect(c.counts.get(`/tx/${txidOf('pay')}`)).toBeUndefined(); // the history had it
     expect(c.counts.get(`/tx/${txidOf('pay')}/outspends`)).toBe(1);
@@ -99,7 +99,7 @@ describe('forward walk', () => {
     const c = tv3Chain();
     const r1 = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts('poison', { hops: 1 }), {
       source: c,
-      tags,
+      labels,
     });
     expect(row(r1, 'pay', 1, c)?.status).toBe('hop-limit');
     expect(row(r1, 'onward', 0, c)).toBeUndefined();
@@ -109,7 +109,7 @@ describe('forward walk', () => {
       opts('haircut', { minSat: 20_000_000 }),
       {
         source: tv3Chain(),
-        tags,
+        labels,
       },
     );
     expect(r2.rows.find((x) => x.vout === 1 && x.valueSat === 79_990_000)?.status).toBe('below-min');
@@ -121,7 +121,7 @@ describe('forward walk', () => {
     c.add('deposit-out', ['pay:0'], [{ address: 'hot', value: 119_990_000 }]);
     const r = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts('poison', { stopAt: [] }), {
       source: c,
-      tags,
+      labels,
     });
     expect(row(r, 'pay', 0, c)?.status).toBe('spent');
     expect(row(r, 'deposit-out', 0, c)?.taintedSat).toBe(119_990_000);
@@ -130,7 +130,7 @@ describe('forward walk', () => {
   it('reports an unreadable spender as error and the result as partial', async () => {
     const c = tv3Chain();
     c.failing.add(`/tx/${txidOf('onward')}`);
-    const r = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts('poison'), { source: c, tags });
+    const r = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts('poison'), { source: c, labels });
     const ch = row(r, 'pay', 1, c)!;
     expect(ch.status).toBe('error');
     expect(ch.note).toMatch(/injected failure/);
@@ -147,7 +147,7 @@ describe('forward walk', () => {
     }
     const r = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts('poison', { hops: 10, maxTxs: 3 }), {
       source: c,
-      tags,
+      labels,
     });
     expect(r.partial).toBe(true);
     expect(r.warnings.join()).toMatch(/--max-txs 3/);
@@ -160,7 +160,7 @@ describe('forward walk', () => {
     c.add('f', ['coinbase'], [{ address: SHOP, value: 10_000_000 }]);
     c.add('out', ['f:0'], [{ address: 'mid', value: 9_990_000 }]);
     c.add('back', ['out:0'], [{ address: SHOP, value: 9_980_000 }]);
-    const r = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts('fifo'), { source: c, tags });
+    const r = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts('fifo'), { source: c, labels });
     const back = row(r, 'back', 0, c)!;
     expect(back.hop).toBe(0);
     expect(back.status).toBe('seed');
@@ -192,7 +192,7 @@ describe('forward walk', () => {
       c.add('m1', ['split:0', 'split:1'], [{ address: 'addr_4', value: 299_970_000 }]);
       c.add('m2', ['split:2', 's2:0'], [{ address: 'addr_5', value: 1_199_980_000 }]);
       c.add('m3', ['m1:0', 'm2:0'], [{ address: 'addr_6', value: 1_499_940_000 }]);
-      const r = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts(m), { source: c, tags });
+      const r = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts(m), { source: c, labels });
       expect(row(r, 'm3', 0, c)!.taintedSat).toBeCloseTo(expected[m], 4);
       expect(row(r, 'm3', 0, c)!.hop).toBe(2);
     }
@@ -241,12 +241,12 @@ describe('forward walk', () => {
     for (const m of ['poison', 'haircut', 'fifo', 'lifo', 'tiho'] as ModelName[]) {
       const base = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts(m, { hops: 5 }), {
         source: build(),
-        tags,
+        labels,
       });
       for (const seed of [1, 2, 3, 4, 5]) {
         const r = await trace('forward', parseSeeds([SHOP], 'mainnet'), opts(m, { hops: 5 }), {
           source: build().scramble(seed, 8),
-          tags,
+          labels,
         });
         expect(r.rows).toEqual(base.rows);
         expect(r.txs).toEqual(base.txs);
@@ -268,7 +268,7 @@ describe('backward walk', () => {
     for (const m of Object.keys(expected) as ModelName[]) {
       const c = tv3Chain();
       const seed = `${txidOf('pay')}:0`;
-      const r = await trace('backward', parseSeeds([seed], 'mainnet'), opts(m), { source: c, tags });
+      const r = await trace('backward', parseSeeds([seed], 'mainnet'), opts(m), { source: c, labels });
       const [e0, e1] = expected[m];
       const i0 = row(r, 'cb1', 0, c);
       const i1 = row(r, 'cb2', 0, c);
@@ -297,7 +297,7 @@ describe('backward walk', () => {
     c.add('y', ['x:0'], [{ address: SHOP, value: 59_980_000 }]);
     const r = await trace('backward', parseSeeds([SHOP], 'mainnet'), opts('fifo', { hops: 5 }), {
       source: c,
-      tags,
+      labels,
     });
     // fifo: the fee is the last satoshis, so the seed's 59,980,000 are the first ones of each source
     expect(row(r, 'x', 0, c)).toMatchObject({ hop: 1, status: 'spent', taintedSat: 59_980_000 });
@@ -310,7 +310,7 @@ describe('backward walk', () => {
     });
     const r2 = await trace('backward', parseSeeds([SHOP], 'mainnet'), opts('fifo', { hops: 2 }), {
       source: c,
-      tags,
+      labels,
     });
     expect(row(r2, 'w', 0, c)?.status).toBe('hop-limit');
     expect(row(r2, 'cb', 0, c)).toBeUndefined();
