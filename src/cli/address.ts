@@ -4,6 +4,10 @@ import type { AddressStats, Tx } from '../model/tx.js';
 import type { ChainSource } from '../sources/source.js';
 import { formatBtc } from '../output/amount.js';
 import { formatTime } from '../output/time.js';
+import type { Label } from '../labels/label.js';
+import { labelFields, labelText } from '../output/label-cells.js';
+import { safeText } from '../output/table.js';
+import { commandBook } from './label-book.js';
 
 const isoTime = (t: number | null): string | null => (t === null ? null : formatTime(t));
 import type { IO } from './io.js';
@@ -75,7 +79,12 @@ function buildReport(
   };
 }
 
-export function renderAddress(r: AddressReport, format: 'table' | 'json', fiat?: FiatValues): string {
+export function renderAddress(
+  r: AddressReport,
+  format: 'table' | 'json',
+  fiat?: FiatValues,
+  labels: readonly Label[] = [],
+): string {
   const value = fiat?.cells.get('balance');
   if (format === 'json') {
     return (
@@ -100,6 +109,16 @@ export function renderAddress(r: AddressReport, format: 'table' | 'json', fiat?:
             block_time: isoTime(r.lastSeen.time),
           },
           history_complete: r.historyComplete,
+          labels: labels.map((l) => ({
+            label: l.label,
+            category: l.category,
+            abuse: l.abuse,
+            actor: l.actor,
+            confidence: l.confidence,
+            source: l.source,
+            list: l.list,
+            list_date: l.listDate,
+          })),
           source: r.source,
           ...(value && { balance_fiat_value: value.fiat_value, fiat: fiatMeta(fiat!) }),
         },
@@ -131,6 +150,10 @@ export function renderAddress(r: AddressReport, format: 'table' | 'json', fiat?:
     ['transactions', `${r.txCount}${r.unconfirmedTxCount ? ` (${r.unconfirmedTxCount} unconfirmed)` : ''}`],
     ['first seen', when(r.firstSeen)],
     ['last seen', r.lastSeen ? when(r.lastSeen) : 'never'],
+    ...labels.map((l) => [
+      'label',
+      safeText(`${labelText(labelFields([l]))}; confidence ${l.confidence ?? 'unknown'}; ${l.source ?? l.list}`),
+    ]),
     ['source', r.source],
   ];
   return lines.map(([k, v]) => `${k!.padEnd(13)}${v}`).join('\n') + '\n';
@@ -148,6 +171,7 @@ export async function runAddressCommand(
   const format = parseChoice('--format', optString(opts, 'format', 'table'), ['table', 'json'] as const);
   const maxTxs = parseIntOption('--max-address-txs', optString(opts, 'maxAddressTxs', '1000'), 1);
   const fiatReq = fiatRequest(opts);
+  const labels = commandBook(opts, req.network).lookup([address]).get(address) ?? [];
   const handle = await openSourceHandle(req, io, openSource);
   try {
     const source = handle.source;
@@ -162,7 +186,7 @@ export async function runAddressCommand(
           io.now(),
         )
       : undefined;
-    io.stdout(renderAddress(report, format, fiat));
+    io.stdout(renderAddress(report, format, fiat, labels));
     return 0;
   } finally {
     handle.close();

@@ -7,7 +7,17 @@ import { DEFAULT_VETO, parseVetoThreshold } from '../cluster/coinjoin/index.js';
 import { expandCluster, type ClusterResult } from '../cluster/expand.js';
 import { checkAddress, normalizeAddress } from '../model/address.js';
 import type { ChainSource } from '../sources/source.js';
-import { EMPTY_TAGS, loadTags, type TagBook } from '../tags/tags.js';
+import type { LabelBook } from '../labels/label.js';
+import { clusterLabels } from '../labels/inherit.js';
+import {
+  LABEL_CSV_COLUMNS,
+  labelCsvCells,
+  labelFields,
+  labelText,
+  type LabelFields,
+} from '../output/label-cells.js';
+import { safeText } from '../output/table.js';
+import { commandBook } from './label-book.js';
 import { guardText } from '../output/csv.js';
 import { writeOutputAndManifest } from '../output/manifest.js';
 import { resolveFormat, STDOUT_FILE } from '../output/format.js';
@@ -22,24 +32,43 @@ import {
   type SourceRequest,
 } from './source-options.js';
 
-export function clusterCsv(r: ClusterResult, tags: TagBook): string {
-  const rows = r.members.map((m) => {
-    const tag = tags.get(m.address);
-    return [
-      m.clusterId,
+/** Every member's label fields: its own best label, else its cluster's defining label (inherited). */
+export function memberLabels(r: ClusterResult, book: LabelBook, all = false): Map<string, LabelFields> {
+  const clusterOf = new Map(r.members.map((m) => [m.address, m.clusterId]));
+  const own = book.lookup([...clusterOf.keys()]);
+  const inherited = clusterLabels(clusterOf, book, all);
+  const out = new Map<string, LabelFields>();
+  for (const m of r.members) {
+    const mine = own.get(m.address);
+    const via = inherited.get(m.clusterId);
+    out.set(
       m.address,
-      m.linkedByTxid ?? '',
-      m.hop,
-      guardText(tag?.label ?? ''),
-      guardText(tag?.category ?? ''),
-    ];
-  });
-  return stringify([['cluster_id', 'address', 'linked_by_txid', 'hop', 'label', 'category'], ...rows], {
+      mine && mine.length > 0
+        ? labelFields(mine)
+        : via
+          ? labelFields([via.label], `cluster ${m.clusterId} (${via.from})`)
+          : labelFields(undefined),
+    );
+  }
+  return out;
+}
+
+export function clusterCsv(r: ClusterResult, labels: ReadonlyMap<string, LabelFields>): string {
+  const rows = r.members.map((m) => [
+    m.clusterId,
+    m.address,
+    m.linkedByTxid ?? '',
+    m.hop,
+    ...labelCsvCells(labels.get(m.address)!).map((c) =>
+      c === null ? '' : typeof c === 'number' ? c : guardText(c),
+    ),
+  ]);
+  return stringify([['cluster_id', 'address', 'linked_by_txid', 'hop', ...LABEL_CSV_COLUMNS], ...rows], {
     record_delimiter: '\n',
   });
 }
 
-export function clusterJson(r: ClusterResult, tags: TagBook, meta: RunMeta): string {
+export function clusterJson(r: ClusterResult, labels: ReadonlyMap<string, LabelFields>, meta: RunMeta): string {
   return (
     JSON.stringify(
       {
@@ -56,14 +85,21 @@ export function clusterJson(r: ClusterResult, tags: TagBook, meta: RunMeta): str
         complete: r.complete,
         incomplete: r.incomplete,
         clusters: r.clusters,
-        members: r.members.map((m) => ({
-          cluster_id: m.clusterId,
-          address: m.address,
-          linked_by_txid: m.linkedByTxid,
-          hop: m.hop,
-          label: tags.get(m.address)?.label ?? null,
-          category: tags.get(m.address)?.category ?? null,
-        })),
+        members: r.members.map((m) => {
+          const l = labels.get(m.address)!;
+          return {
+            cluster_id: m.clusterId,
+            address: m.address,
+            linked_by_txid: m.linkedByTxid,
+            hop: m.hop,
+            label: l.label,
+            category: l.category,
+            abuse: l.abuse,
+            label_confidence: l.confidence,
+            label_source: l.source,
+            label_via: l.via,
+          };
+        }),
         link_txids: r.linkTxids,
         coinjoin_veto: r.veto,
         coinjoins_not_linked: r.skipped,
@@ -75,20 +111,13 @@ export function clusterJson(r: ClusterResult, tags: TagBook, meta: RunMeta): str
   );
 }
 
-export function clusterTable(r: ClusterResult, tags: TagBook, color: boolean): string {
+export function clusterTable(r: ClusterResult, labels: ReadonlyMap<string, LabelFields>, color: boolean): string {
   const t = new Table({
     head: ['cluster', 'address', 'linked by', 'hop', 'label'],
     style: color ? {} : { head: [], border: [] },
   });
   for (const m of r.members) {
-    const tag = tags.get(m.address);
-    t.push([
-      m.clusterId,
-      m.address,
-      m.linkedByTxid ?? '(seed)',
-      m.hop,
-      tag ? `${tag.label} (${tag.category})` : '',
-    ]);
+    t.push([m.clusterId, m.address, m.linkedByTxid ?? '(seed)', m.hop, safeText(labelText(labels.get(m.address)!))]);
   }
   const lines = [
     t.toString(),
@@ -129,13 +158,14 @@ export async function runClusterCommand(
     maxAddressTxs: parseIntOption('--max-address-txs', optString(opts, 'maxAddressTxs', '1000'), 1),
   };
   const output = outFile === null ? null : checkWritableFile('--output', outFile);
-  const tags = typeof opts.tags === 'string' ? loadTags(opts.tags, req.network) : EMPTY_TAGS;
+  const book = commandBook(opts, req.network);
   const veto = parseVetoThreshold(optString(opts, 'coinjoinVeto', DEFAULT_VETO));
   const startedAt = io.now();
   const handle = await openSourceHandle(req, io, openSource);
   try {
     const source = handle.source;
     const result = await expandCluster(source, seeds, limits, { veto });
+    const labels = memberLabels(result, book, opts.inheritLabels === true);
     const meta: RunMeta = {
       tool: 'btctrace',
       version: toolVersion(),
@@ -161,10 +191,10 @@ export async function runClusterCommand(
     };
     const text =
       format === 'csv'
-        ? clusterCsv(result, tags)
+        ? clusterCsv(result, labels)
         : format === 'json'
-          ? clusterJson(result, tags, meta)
-          : clusterTable(result, tags, output === null && io.stdoutIsTTY && !io.env.NO_COLOR);
+          ? clusterJson(result, labels, meta)
+          : clusterTable(result, labels, output === null && io.stdoutIsTTY && !io.env.NO_COLOR);
     if (output) {
       await writeOutputAndManifest(output, text, {
         meta,

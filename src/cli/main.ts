@@ -1,107 +1,24 @@
 // The btctrace program: commander parses, each command module turns options into a typed
 // request and runs it with injected IO. Command modules are imported lazily so that
 // `btctrace --version` and `--help` load almost nothing.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { InputError, WriteError } from '../model/errors.js';
 import { SourceError } from '../sources/errors.js';
 import { SeedsFailedError } from '../trace/errors.js';
 import { toolVersion } from '../version.js';
 import { processIO, type IO } from './io.js';
-
-const COINJOIN_VETO_HELP =
-  'weakest CoinJoin finding that stops common-input links: definite, likely or possible';
-
-const EXAMPLES = `
-Examples:
-  $ btctrace trace bc1qq2euq8pw950klpjcawuy4uj39ym43hs6cfsegq --hops 2
-  $ btctrace trace 1ShopAddr... --direction backward --model fifo --format csv -o sources.csv
-  $ btctrace trace <txid>:1 --tags tags.csv --stop-at exchange,mixing_service
-  $ btctrace trace <address> --offline fixtures/demo          # no network: a recorded case
-  $ btctrace tx <txid>
-  $ btctrace address <address>
-
-Exit codes: 0 ok, 1 network/explorer failure or partial result (still written), 2 bad input,
-130 interrupted (Ctrl-C).
-`;
-
-const EXIT_CODES =
-  'Exit codes: 0 ok; 1 network/explorer failure or partial result (still written, marked PARTIAL); ' +
-  '2 bad input; 130 interrupted (Ctrl-C).';
-
-/** A subcommand's --help starts with these (then usage and options, then EXIT_CODES). */
-function examplesText(examples: string[]): string {
-  return `Examples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`;
-}
-
-/** Options every command that reads chain data accepts. */
-function addSourceOptions(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('--network <name>', 'mainnet, testnet or signet').default('mainnet'))
-    .addOption(
-      new Option('--provider <name>', 'named public explorer: mempool or blockstream').default('mempool'),
-    )
-    .option('--api-url <url>', 'Esplora base URL, e.g. https://mempool.space/api or your own instance')
-    .option('--offline <dir>', 'answer only from a recording made with --record (no network)')
-    .option('--record <dir>', 'save every explorer answer used into <dir> (replay with --offline)')
-    .option('--concurrency <n>', 'requests in flight at once (default: 4 for public hosts, 8 otherwise)')
-    .option('--rate <req/s>', 'requests per second (default: 4 for public hosts, unlimited otherwise)')
-    .option(
-      '--cache-dir <dir>',
-      'persistent cache location (default: the platform cache dir, e.g. ~/.cache/btctrace)',
-    )
-    .option('--no-cache', 'do not read or write the persistent cache')
-    .option(
-      '--verify-txids',
-      'check every transaction against its raw bytes (hash = txid, values, scripts, inputs)',
-    )
-    .option('-q, --quiet', 'no progress or warnings on stderr');
-}
-
-/** --fiat and its price sources (src/cli/fiat.ts): trace, tx and address. */
-function addFiatOptions(cmd: Command): Command {
-  return cmd
-    .option('--fiat <currency>', 'value each row in this currency at its block time (e.g. USD, EUR, KGS)')
-    .option(
-      '--prices <file>',
-      'BTC prices for --fiat: CSV date,currency,price (UTC day; default: mempool.space price history)',
-    )
-    .option(
-      '--fx <file>',
-      'rates for --fiat: CSV date,from,to,rate (UTC day) into a currency the prices lack',
-    );
-}
-
-/** The trace options, shared by `trace` and `batch`. */
-function addTraceOptions(cmd: Command): Command {
-  return addSourceOptions(
-    cmd
-      .option('--direction <dir>', 'forward (where it went) or backward (where it came from)', 'forward')
-      .option('--hops <n>', 'transaction hops to follow', '3')
-      .option('--model <name>', 'taint model: poison, haircut, fifo, lifo or tiho', 'haircut')
-      .option('--min-sat <n>', 'do not follow outputs carrying less taint than this (satoshis)', '1000')
-      .option('--max-txs <n>', 'stop following new transactions after this many', '2000')
-      .option(
-        '--max-address-txs <n>',
-        'read at most this many transactions of a seed address history',
-        '1000',
-      )
-      .option('--tags <file>', 'labels: CSV with columns address,label,category')
-      .option(
-        '--stop-at <categories>',
-        'stop at labelled addresses of these categories; replaces the default list (exchange), so give every category to stop at ("coinjoin": at CoinJoins; "none": follow everything). Names are checked against the label taxonomy and the categories in --tags',
-        'exchange',
-      )
-      .option(
-        '--cluster',
-        'add a cluster column: common-input links among the transactions read (CoinJoins excluded)',
-      )
-      .option('--coinjoin-veto <confidence>', COINJOIN_VETO_HELP, 'likely')
-      .option(
-        '--change-heuristics <names>',
-        'flag likely change outputs: address-reuse, address-type, optimal-change, round-number, fresh-address, locktime, peel-chain',
-      ),
-  );
-}
+import {
+  addFiatOptions,
+  addSourceOptions,
+  addTraceOptions,
+  COINJOIN_VETO_HELP,
+  EXAMPLES,
+  EXIT_CODES,
+  examplesText,
+  INHERIT_HELP,
+  TAGS_HELP,
+} from './command-options.js';
+import { registerAttributionCommands } from './commands/attribution.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -198,6 +115,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       .description('balance, totals, first and last seen, transaction count of one address')
       .argument('<address>')
       .option('--format <fmt>', 'table or json', 'table')
+      .option('--tags <file>', TAGS_HELP)
       .option('--max-address-txs <n>', 'read at most this many transactions of its history', '1000'),
   ).action(async (address: string, opts: Record<string, unknown>) => {
     const { runAddressCommand } = await import('./address.js');
@@ -226,7 +144,8 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       )
       .option('--max-txs <n>', 'read at most this many transactions in all', '5000')
       .option('--max-address-txs <n>', 'read at most this many transactions of one address history', '1000')
-      .option('--tags <file>', 'labels: CSV with columns address,label,category')
+      .option('--tags <file>', TAGS_HELP)
+      .option('--inherit-labels', INHERIT_HELP.replace('with --cluster: ', ''))
       .option('--coinjoin-veto <confidence>', COINJOIN_VETO_HELP, 'likely')
       .option('--format <fmt>', 'table, csv or json (default: from the -o extension, else table)')
       .option('-o, --output <file>', 'write the result to a file instead of stdout ("-": stdout)'),
@@ -248,7 +167,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       .description('one transaction: inputs, outputs, fee and fee rate, CoinJoin / peel / change findings')
       .argument('<txid>')
       .option('--format <fmt>', 'table or json', 'table')
-      .option('--tags <file>', 'labels: CSV with columns address,label,category')
+      .option('--tags <file>', TAGS_HELP)
       .option(
         '--change-heuristics <names>',
         'which change heuristics to run (default: all but fresh-address)',
@@ -300,6 +219,8 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       const { runVerifyCommand } = await import('./verify.js');
       setCode(await runVerifyCommand(manifest, io));
     });
+
+  registerAttributionCommands(program, io, setCode, readStdin);
 
   return program;
 }

@@ -22,7 +22,9 @@ import { outputSum, type Outspend, type Tx } from '../model/tx.js';
 import type { ChainSource } from '../sources/source.js';
 import { formatBtc } from '../output/amount.js';
 import { formatTime } from '../output/time.js';
-import { EMPTY_TAGS, loadTags, type TagBook } from '../tags/tags.js';
+import type { LabelBook } from '../labels/label.js';
+import { labelFields, labelJson, labelText } from '../output/label-cells.js';
+import { commandBook } from './label-book.js';
 import type { IO } from './io.js';
 import { optString, parseChoice } from './parse.js';
 import {
@@ -126,7 +128,7 @@ export function txFiatItems(tx: Tx) {
 
 export function renderTxReport(
   r: TxReport,
-  tags: TagBook,
+  book: LabelBook,
   format: 'table' | 'json',
   color: boolean,
   fiat?: FiatValues,
@@ -138,10 +140,15 @@ export function renderTxReport(
       ? Object.fromEntries(FIAT_COLUMNS.filter((k) => k !== 'fiat_tainted').map((k) => [k, c[k]]))
       : {};
   };
+  // one lookup for every address of the transaction
+  const found = book.lookup([
+    ...tx.vin.flatMap((i) => (i.prevout?.address ? [i.prevout.address] : [])),
+    ...tx.vout.flatMap((o) => (o.address ? [o.address] : [])),
+  ]);
+  const labelOf = (a: string | null | undefined) => labelFields(a ? found.get(a) : undefined);
   const changeOf = (vout: number) =>
     r.change.filter((h) => h.candidates.length === 1 && h.candidates[0] === vout).map((h) => h.name);
   if (format === 'json') {
-    const label = (a: string | null) => (a ? (tags.get(a) ?? null) : null);
     return (
       JSON.stringify(
         {
@@ -162,7 +169,7 @@ export function renderTxReport(
             address: i.prevout?.address ?? null,
             value_sat: i.prevout?.value ?? 0,
             script_type: i.prevout?.scriptType ?? null,
-            label: label(i.prevout?.address ?? null),
+            label: labelJson(labelOf(i.prevout?.address)),
             ...fiatOf(`in:${n}`),
           })),
           outputs: tx.vout.map((o, n) => ({
@@ -171,7 +178,7 @@ export function renderTxReport(
             value_sat: o.value,
             script_type: o.scriptType,
             spent_by: r.outspends?.[n]?.txid ?? null,
-            label: label(o.address),
+            label: labelJson(labelOf(o.address)),
             likely_change: changeOf(n),
             ...fiatOf(`out:${n}`),
           })),
@@ -192,7 +199,6 @@ export function renderTxReport(
     fiat ? [{ content: fiat.cells.get(key)!.fiat_value, hAlign: 'right' as const }] : [];
   const ins = new Table({ head: ['vin', 'from', 'address', 'BTC', ...cur, 'type', 'label'], style });
   tx.vin.forEach((i, n) => {
-    const tag = i.prevout?.address ? tags.get(i.prevout.address) : undefined;
     ins.push([
       n,
       i.coinbase ? 'coinbase' : `${i.txid}:${i.vout}`,
@@ -200,7 +206,7 @@ export function renderTxReport(
       { content: formatBtc(i.prevout?.value ?? 0), hAlign: 'right' },
       ...money(`in:${n}`),
       i.prevout?.scriptType ?? '',
-      tag ? `${tag.label} (${tag.category})` : '',
+      labelText(labelOf(i.prevout?.address)),
     ]);
   });
   const outs = new Table({
@@ -208,7 +214,6 @@ export function renderTxReport(
     style,
   });
   tx.vout.forEach((o, n) => {
-    const tag = o.address ? tags.get(o.address) : undefined;
     const os = r.outspends?.[n];
     outs.push([
       n,
@@ -217,7 +222,7 @@ export function renderTxReport(
       ...money(`out:${n}`),
       o.scriptType,
       os ? (os.spent ? (os.txid ?? 'spent') : 'unspent') : '?',
-      tag ? `${tag.label} (${tag.category})` : '',
+      labelText(labelOf(o.address)),
       changeOf(n).join(', '),
     ]);
   });
@@ -268,7 +273,7 @@ export async function runTxCommand(
     typeof opts.changeHeuristics === 'string'
       ? parseChangeHeuristicNames(opts.changeHeuristics)
       : CHANGE_HEURISTICS.map((h) => h.name).filter((n) => n !== 'fresh-address'); // fresh-address costs a history per output
-  const tags = typeof opts.tags === 'string' ? loadTags(opts.tags, req.network) : EMPTY_TAGS;
+  const book = commandBook(opts, req.network);
   const fiatReq = fiatRequest(opts);
   const handle = await openSourceHandle(req, io, openSource);
   try {
@@ -276,7 +281,7 @@ export async function runTxCommand(
     const pricer = fiatReq ? openPricer(fiatReq, req, handle.transport) : null;
     const report = await txReport(source, txid, heuristics, describeSourceRequest(req));
     const fiat = pricer ? await valueItems(pricer, txFiatItems(report.tx), io.now()) : undefined;
-    io.stdout(renderTxReport(report, tags, format, io.stdoutIsTTY && !io.env.NO_COLOR, fiat));
+    io.stdout(renderTxReport(report, book, format, io.stdoutIsTTY && !io.env.NO_COLOR, fiat));
     return 0;
   } finally {
     handle.close();
