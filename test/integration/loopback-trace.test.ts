@@ -26,7 +26,7 @@ describe('trace through a loopback Esplora server (demo case)', () => {
     expect(code).toBe(0);
     const lines = io.out.trim().split('\n');
     expect(lines[0]).toBe(
-      'hop,txid,vout,address,value_sat,tainted_sat,status,value_btc,tainted_btc,block_height,block_time,label,category,script_type,spent_by,flags,note',
+      'hop,txid,vout,address,value_sat,tainted_sat,status,value_btc,tainted_btc,block_height,block_time,label,category,script_type,spent_by,flags,note,abuse,label_confidence,label_source',
     );
     // CASE.md (computed by the generator independently of the walk): fifo, --hops 10
     const byLabel = new Map<string, number>();

@@ -3,7 +3,7 @@ import { guardText, traceCsv } from '../../src/output/csv.js';
 import { loadTrace, readFixture, shuffled } from './load.js';
 
 const HEADER =
-  'hop,txid,vout,address,value_sat,tainted_sat,status,value_btc,tainted_btc,block_height,block_time,label,category,script_type,spent_by,flags,note';
+  'hop,txid,vout,address,value_sat,tainted_sat,status,value_btc,tainted_btc,block_height,block_time,label,category,script_type,spent_by,flags,note,abuse,label_confidence,label_source';
 
 describe('traceCsv', () => {
   const result = loadTrace('forward-haircut.json');
@@ -70,7 +70,7 @@ describe('traceCsv', () => {
     r.rows = [{ ...r.rows[0]!, label: 'Shop "A", Ltd', note: 'line one\nline two' }];
     const row = traceCsv(r).split('\n').slice(1).join('\n');
     expect(row).toContain(',"Shop ""A"", Ltd",');
-    expect(row.endsWith(',"line one\nline two"\n')).toBe(true);
+    expect(row.endsWith(',"line one\nline two",,,\n')).toBe(true);
   });
 
   it('refuses a row more tainted than its value, naming the outpoint', () => {

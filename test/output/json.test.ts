@@ -106,6 +106,10 @@ describe('traceJson, forward haircut', () => {
       spent_by: null,
       flags: [],
       note: null,
+      abuse: null,
+      label_confidence: null,
+      label_source: null,
+      label_via: null,
     });
     expect(Object.keys(doc.rows[2]!)).toEqual([
       'hop',
@@ -124,6 +128,10 @@ describe('traceJson, forward haircut', () => {
       'spent_by',
       'flags',
       'note',
+      'abuse',
+      'label_confidence',
+      'label_source',
+      'label_via',
     ]);
     // No formula guard in JSON: the label is the label.
     expect(doc.rows[3]!.label).toBe("=cmd|' /C calc'!A0");

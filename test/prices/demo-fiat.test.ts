@@ -165,7 +165,7 @@ describe('trace --fiat over the demo case', () => {
   it('without --fiat the CSV keeps exactly its columns and JSON has no fiat keys', async () => {
     const csv = await run([...TRACE, '--format', 'csv']);
     expect(csv.out.split('\n')[0]).toBe(
-      'hop,txid,vout,address,value_sat,tainted_sat,status,value_btc,tainted_btc,block_height,block_time,label,category,script_type,spent_by,flags,note',
+      'hop,txid,vout,address,value_sat,tainted_sat,status,value_btc,tainted_btc,block_height,block_time,label,category,script_type,spent_by,flags,note,abuse,label_confidence,label_source',
     );
     const json = await run([...TRACE, '--format', 'json']);
     // (the command line in meta is the test runner's own argv, which names this file)

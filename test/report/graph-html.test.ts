@@ -127,7 +127,7 @@ describe.skipIf(!CHROMIUM)('HTML flow graph report in headless Chromium', () => 
     const detail = (await page.textContent('#detail-rows'))!;
     expect(detail).toContain('67ce07d13c38188af7ad23478417c2239ac600c809efd6ed16f85b80118cbdd7:0');
     expect(detail).toContain('0.09399293');
-    expect(detail).toContain('tags fixtures/demo/tags.csv');
+    expect(detail).toContain('fixtures/demo/tags.csv');
 
     await page.fill('#search', 'e3eb40a4');
     await page.press('#search', 'Enter');

@@ -4,7 +4,7 @@ import { DEMO_DIR, DEMO_TAGS, runBin, SHOP_A } from '../cli/helpers.js';
 
 const DEMO = ['trace', SHOP_A, '--offline', DEMO_DIR, '--tags', DEMO_TAGS, '--hops', '6', '--format', 'csv'];
 const CSV_COLUMNS =
-  'hop,txid,vout,address,value_sat,tainted_sat,status,value_btc,tainted_btc,block_height,block_time,label,category,script_type,spent_by,flags,note';
+  'hop,txid,vout,address,value_sat,tainted_sat,status,value_btc,tainted_btc,block_height,block_time,label,category,script_type,spent_by,flags,note,abuse,label_confidence,label_source';
 
 describe('CSV column contract', () => {
   it('keeps the first seven columns and adds value_btc,tainted_btc right after them', () => {

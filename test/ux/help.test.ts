@@ -85,7 +85,7 @@ describe('trace - (seeds from stdin)', () => {
         .split('\n')
         .filter((l) =>
           l.endsWith(
-            ',seed,0.12500000,0.12500000,850004,2024-06-26T09:00:00Z,,,v0_p2wpkh,bb1b8f8f9efc9e1ebb1582427938a9dcfdc32322ce424d91518bfbce23d02e31,,',
+            ',seed,0.12500000,0.12500000,850004,2024-06-26T09:00:00Z,,,v0_p2wpkh,bb1b8f8f9efc9e1ebb1582427938a9dcfdc32322ce424d91518bfbce23d02e31,,,,,',
           ),
         ),
     ).toHaveLength(1);

@@ -11,7 +11,7 @@ describe('--max-address-txs cut', () => {
     expect(r.code).toBe(1);
     const seeds = r.stdout.split('\n').filter((l) => l.split(',')[6] === 'seed');
     expect(seeds.length).toBeGreaterThan(0);
-    for (const l of seeds) expect(l.endsWith(`,${NOTE}`)).toBe(true);
+    for (const l of seeds) expect(l.endsWith(`,${NOTE},,,`)).toBe(true);
   });
 
   it('says partial, with the reason, in the JSON meta', () => {
