@@ -152,7 +152,9 @@ export function renderAddress(
     ['last seen', r.lastSeen ? when(r.lastSeen) : 'never'],
     ...labels.map((l) => [
       'label',
-      safeText(`${labelText(labelFields([l]))}; confidence ${l.confidence ?? 'unknown'}; ${l.source ?? l.list}`),
+      safeText(
+        `${labelText(labelFields([l]))}; confidence ${l.confidence ?? 'unknown'}; ${l.source ?? l.list}`,
+      ),
     ]),
     ['source', r.source],
   ];

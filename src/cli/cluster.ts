@@ -68,7 +68,11 @@ export function clusterCsv(r: ClusterResult, labels: ReadonlyMap<string, LabelFi
   });
 }
 
-export function clusterJson(r: ClusterResult, labels: ReadonlyMap<string, LabelFields>, meta: RunMeta): string {
+export function clusterJson(
+  r: ClusterResult,
+  labels: ReadonlyMap<string, LabelFields>,
+  meta: RunMeta,
+): string {
   return (
     JSON.stringify(
       {
@@ -111,13 +115,23 @@ export function clusterJson(r: ClusterResult, labels: ReadonlyMap<string, LabelF
   );
 }
 
-export function clusterTable(r: ClusterResult, labels: ReadonlyMap<string, LabelFields>, color: boolean): string {
+export function clusterTable(
+  r: ClusterResult,
+  labels: ReadonlyMap<string, LabelFields>,
+  color: boolean,
+): string {
   const t = new Table({
     head: ['cluster', 'address', 'linked by', 'hop', 'label'],
     style: color ? {} : { head: [], border: [] },
   });
   for (const m of r.members) {
-    t.push([m.clusterId, m.address, m.linkedByTxid ?? '(seed)', m.hop, safeText(labelText(labels.get(m.address)!))]);
+    t.push([
+      m.clusterId,
+      m.address,
+      m.linkedByTxid ?? '(seed)',
+      m.hop,
+      safeText(labelText(labels.get(m.address)!)),
+    ]);
   }
   const lines = [
     t.toString(),

@@ -95,7 +95,10 @@ export function addTraceOptions(cmd: Command, direction: 'forward' | 'both' = 'f
         'stop at labelled addresses of these categories or abuse terms; replaces the default list (exchange), so give every term to stop at ("coinjoin": at CoinJoins; "none": follow everything). Names are checked against the label taxonomy and the words in the labels',
         'exchange',
       )
-      .option('--stop-at-label <names>', 'also stop at addresses labelled with these entity names (comma-separated)')
+      .option(
+        '--stop-at-label <names>',
+        'also stop at addresses labelled with these entity names (comma-separated)',
+      )
       .option(
         '--cluster',
         'add a cluster column: common-input links among the transactions read (CoinJoins excluded)',
@@ -108,4 +111,3 @@ export function addTraceOptions(cmd: Command, direction: 'forward' | 'both' = 'f
       ),
   );
 }
-

@@ -79,7 +79,9 @@ export async function runExposureCommand(
       if (!req.quiet) io.stderr(`wrote ${lines} exposure lines to ${output} (manifest ${manifest})\n`);
     } else io.stdout(text);
     if (meta.partial && !req.quiet)
-      io.stderr(`btctrace: PARTIAL RESULT: ${meta.warnings.join('; ') || 'part of the flow was not explored'}\n`);
+      io.stderr(
+        `btctrace: PARTIAL RESULT: ${meta.warnings.join('; ') || 'part of the flow was not explored'}\n`,
+      );
     return meta.partial ? 1 : 0;
   } finally {
     handle.close();

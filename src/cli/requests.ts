@@ -10,7 +10,14 @@ import { manifestPathFor, verifyManifest, writeManifestFile } from '../output/ma
 import type { RunMeta } from '../output/meta.js';
 import { sha256, writeOutputAtomic } from '../output/write.js';
 import { entitySheets, fileStem, traceRows } from '../requests/sheets.js';
-import { indexCsv, indexMarkdown, sheetCsv, sheetMarkdown, type CaseRef, type IndexEntry } from '../requests/render.js';
+import {
+  indexCsv,
+  indexMarkdown,
+  sheetCsv,
+  sheetMarkdown,
+  type CaseRef,
+  type IndexEntry,
+} from '../requests/render.js';
 import { toolVersion } from '../version.js';
 import type { IO } from './io.js';
 import { optString } from './parse.js';
@@ -40,7 +47,11 @@ async function checkedTrace(file: string): Promise<{ bytes: Buffer; sha: string 
   return { bytes, sha };
 }
 
-export async function runRequestsCommand(file: string, opts: Record<string, unknown>, io: IO): Promise<number> {
+export async function runRequestsCommand(
+  file: string,
+  opts: Record<string, unknown>,
+  io: IO,
+): Promise<number> {
   const outDir = optString(opts, 'outDir', '');
   if (outDir === '') throw new InputError('--out-dir is required: the directory the sheets are written to');
   const startedAt = io.now();
@@ -53,7 +64,9 @@ export async function runRequestsCommand(file: string, opts: Record<string, unkn
   }
   const t = traceRows(doc, file);
   if (t.direction !== 'forward')
-    throw new InputError(`${file}: a ${t.direction} trace; records requests need a forward trace (where the funds went)`);
+    throw new InputError(
+      `${file}: a ${t.direction} trace; records requests need a forward trace (where the funds went)`,
+    );
   const sheets = entitySheets(t.rows);
   const ref: CaseRef = { file, sha256: sha, direction: t.direction, model: t.model, seeds: t.seeds };
   mkdirSync(outDir, { recursive: true });
@@ -62,10 +75,18 @@ export async function runRequestsCommand(file: string, opts: Record<string, unkn
   const files: { path: string; role: string; content: string }[] = [];
   for (const { sheet, stem } of entries) {
     files.push({ path: path.join(outDir, `${stem}.csv`), role: 'request-csv', content: sheetCsv(sheet) });
-    files.push({ path: path.join(outDir, `${stem}.md`), role: 'request-markdown', content: sheetMarkdown(sheet, ref) });
+    files.push({
+      path: path.join(outDir, `${stem}.md`),
+      role: 'request-markdown',
+      content: sheetMarkdown(sheet, ref),
+    });
   }
   files.push({ path: path.join(outDir, 'index.csv'), role: 'index-csv', content: indexCsv(entries) });
-  files.push({ path: path.join(outDir, 'index.md'), role: 'index-markdown', content: indexMarkdown(entries, ref) });
+  files.push({
+    path: path.join(outDir, 'index.md'),
+    role: 'index-markdown',
+    content: indexMarkdown(entries, ref),
+  });
   for (const f of files) await writeOutputAtomic(f.path, f.content);
   const meta: RunMeta = {
     tool: 'btctrace',

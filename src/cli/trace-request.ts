@@ -139,4 +139,3 @@ export function seedLines(text: string, io: IO): string[] {
   }
   return lines;
 }
-

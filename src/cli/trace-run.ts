@@ -155,4 +155,3 @@ function markCutHistories(result: TraceResult, cut: Map<string, number>, max: nu
   for (const w of result.warnings) if (!/^history of seed .* cut at /.test(w)) reasons.push(w);
   return reasons;
 }
-

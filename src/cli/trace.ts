@@ -22,7 +22,11 @@ export interface TraceRun extends WalkRun {
 }
 
 /** Runs a trace and renders it; does not write anything. */
-export async function executeTrace(req: TraceRequest, deps: TraceDeps, labels?: LabelBook): Promise<TraceRun> {
+export async function executeTrace(
+  req: TraceRequest,
+  deps: TraceDeps,
+  labels?: LabelBook,
+): Promise<TraceRun> {
   const walk = await runWalk(req, deps, labels);
   const { result, meta, fiat } = walk;
   const { io } = deps;
@@ -43,7 +47,6 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, labels?: 
   if (req.excel && req.format === 'csv') rendered = `\uFEFF${rendered}`;
   return { ...walk, rendered, exitCode: result.partial ? 1 : 0 };
 }
-
 
 export async function runTraceCommand(
   seedArgs: string[],

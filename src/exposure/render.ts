@@ -119,8 +119,28 @@ export function exposureTable(r: ExposureReport, color: boolean): string {
     }
     const flagged = e.lines.some((l) => l.sanctioned);
     const t = new Table({
-      head: [...(flagged ? [''] : []), 'kind', 'name', 'direct sat', 'indirect sat', 'total sat', 'total BTC', 'share', 'first hop'],
-      colAligns: [...(flagged ? ['left' as const] : []), 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+      head: [
+        ...(flagged ? [''] : []),
+        'kind',
+        'name',
+        'direct sat',
+        'indirect sat',
+        'total sat',
+        'total BTC',
+        'share',
+        'first hop',
+      ],
+      colAligns: [
+        ...(flagged ? ['left' as const] : []),
+        'left',
+        'left',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+      ],
       chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
       style,
     });

@@ -60,12 +60,14 @@ export function sheetCsv(s: EntitySheet): string {
 function md(v: string | number | null): string {
   if (v === null) return '';
   // eslint-disable-next-line no-control-regex
-  return String(v).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/\|/g, '\\|');
+  return String(v)
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+    .replace(/\|/g, '\\|');
 }
 
 const MODEL_NOTE: Record<string, string> = {
   haircut:
-    'Tainted amounts follow the haircut model: each output carries its transaction\'s tainted share of the inputs (a proportional estimate, rounded to whole satoshis per output).',
+    "Tainted amounts follow the haircut model: each output carries its transaction's tainted share of the inputs (a proportional estimate, rounded to whole satoshis per output).",
   poison: 'Tainted amounts follow the poison model: every output touched by tainted funds counts in full.',
 };
 
@@ -112,7 +114,17 @@ export interface IndexEntry {
 
 export function indexCsv(entries: readonly IndexEntry[]): string {
   const records: (string | number)[][] = [
-    ['entity', 'category', 'deposits', 'addresses', 'value_sat', 'tainted_sat', 'tainted_btc', 'csv', 'markdown'],
+    [
+      'entity',
+      'category',
+      'deposits',
+      'addresses',
+      'value_sat',
+      'tainted_sat',
+      'tainted_btc',
+      'csv',
+      'markdown',
+    ],
   ];
   for (const { sheet: s, stem } of entries)
     records.push([
@@ -141,7 +153,10 @@ export function indexMarkdown(entries: readonly IndexEntry[], c: CaseRef): strin
     out.push('No service entity received tainted funds in this trace.', '');
     return out.join('\n');
   }
-  out.push('| entity | category | deposits | tainted (sat) | tainted (BTC) | sheet |', '|---|---|---:|---:|---:|---|');
+  out.push(
+    '| entity | category | deposits | tainted (sat) | tainted (BTC) | sheet |',
+    '|---|---|---:|---:|---:|---|',
+  );
   for (const { sheet: s, stem } of entries)
     out.push(
       `| ${md(s.entity)} | ${md(s.category)} | ${s.deposits.length} | ${formatSat(s.taintedSat)} | ${formatBtc(s.taintedSat)} | [${stem}.md](${stem}.md), [${stem}.csv](${stem}.csv) |`,

@@ -55,7 +55,10 @@ const isInt = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) &
 const strOrNull = (v: unknown) => v === null || typeof v === 'string';
 
 /** The rows of a parsed trace JSON, checked field by field; InputError naming the first bad row. */
-export function traceRows(doc: unknown, file: string): { direction: string; model: string; seeds: string[]; rows: TraceRowIn[] } {
+export function traceRows(
+  doc: unknown,
+  file: string,
+): { direction: string; model: string; seeds: string[]; rows: TraceRowIn[] } {
   const d = doc as Record<string, unknown> | null;
   const t = d?.trace as Record<string, unknown> | undefined;
   if (!d || typeof d !== 'object' || !t || !Array.isArray(d.rows))
@@ -79,7 +82,8 @@ export function traceRows(doc: unknown, file: string): { direction: string; mode
       strOrNull(r.spent_by) &&
       (r.label_confidence === undefined || r.label_confidence === null || isInt(r.label_confidence)) &&
       (r.label_source === undefined || strOrNull(r.label_source));
-    if (!ok) throw new InputError(`${file}: rows[${i}] is not a trace row (hop, txid, vout, amounts, label ...)`);
+    if (!ok)
+      throw new InputError(`${file}: rows[${i}] is not a trace row (hop, txid, vout, amounts, label ...)`);
   });
   return {
     direction: String(t.direction),

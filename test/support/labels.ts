@@ -4,7 +4,10 @@ import { MemoryLabelBook } from '../../src/labels/memory-book.js';
 
 export type TestLabel = Pick<Label, 'label'> & Partial<Label>;
 
-export function bookOf(entries: readonly (readonly [string, TestLabel | TestLabel[]])[], list = 'test.csv'): MemoryLabelBook {
+export function bookOf(
+  entries: readonly (readonly [string, TestLabel | TestLabel[]])[],
+  list = 'test.csv',
+): MemoryLabelBook {
   const m = new Map<string, Label[]>();
   for (const [a, ls] of entries) {
     const arr = Array.isArray(ls) ? ls : [ls];

@@ -14,7 +14,11 @@ describe('parseLabelCsv (--tags)', () => {
     expect(t.size).toBe(2);
     const found = t.lookup([A, B, '1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2']);
     expect(found.size).toBe(2);
-    expect(found.get(A)![0]).toMatchObject({ label: 'ExchangeX, Inc.', category: 'exchange', source: 't.csv' });
+    expect(found.get(A)![0]).toMatchObject({
+      label: 'ExchangeX, Inc.',
+      category: 'exchange',
+      source: 't.csv',
+    });
     expect(found.get(B)![0]).toMatchObject({ label: 'Mixer', category: 'mixer', list: 't.csv' });
   });
   it.each([
@@ -26,7 +30,10 @@ describe('parseLabelCsv (--tags)', () => {
     [`address,label,category\n${A},,exchange\n`, /line 2: .* has an empty label/],
     [`address,label,category\n${A},X,exchange\n${A},X,gambling\n`, /line 3: .* is tagged twice/],
     [`address,label,category,confidence\n${A},X,exchange,101\n`, /line 2: confidence "101"/],
-    [`address,label,category,is_cluster_definer\n${A},X,exchange,maybe\n`, /line 2: is_cluster_definer "maybe"/],
+    [
+      `address,label,category,is_cluster_definer\n${A},X,exchange,maybe\n`,
+      /line 2: is_cluster_definer "maybe"/,
+    ],
   ])('rejects bad files with the line and value (%#)', (text, why) => {
     expect(() => parseLabelCsv(text, 't.csv', 'mainnet')).toThrow(why);
   });
