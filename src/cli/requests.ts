@@ -47,6 +47,11 @@ async function checkedTrace(file: string): Promise<{ bytes: Buffer; sha: string 
   return { bytes, sha };
 }
 
+function networkOf(doc: unknown): string {
+  const n = (doc as { meta?: { network?: unknown } } | null)?.meta?.network;
+  return typeof n === 'string' ? n : 'unknown';
+}
+
 export async function runRequestsCommand(
   file: string,
   opts: Record<string, unknown>,
@@ -94,7 +99,7 @@ export async function runRequestsCommand(
     command: ['requests', file, '--out-dir', outDir],
     options: { trace: file, traceSha256: sha, outDir },
     source: `trace JSON ${file}`,
-    network: String((doc as { meta?: { network?: unknown } }).meta?.network ?? 'unknown'),
+    network: networkOf(doc),
     tipHeight: null,
     startedAt: startedAt.toISOString(),
     finishedAt: io.now().toISOString(),

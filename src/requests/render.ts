@@ -56,13 +56,14 @@ export function sheetCsv(s: EntitySheet): string {
   return stringify(records, { record_delimiter: '\n', eof: true });
 }
 
+// C0 controls, DEL and C1 controls: a label from outside must not break the table or the terminal.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
 /** Markdown table cells: no line breaks, pipes escaped, control characters dropped. */
 function md(v: string | number | null): string {
   if (v === null) return '';
-  // eslint-disable-next-line no-control-regex
-  return String(v)
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
-    .replace(/\|/g, '\\|');
+  return String(v).replace(CONTROL, ' ').replace(/\|/g, '\\|');
 }
 
 const MODEL_NOTE: Record<string, string> = {

@@ -185,6 +185,7 @@ export function fileStem(entity: string, taken: Set<string>): string {
     entity
       .toLowerCase()
       .normalize('NFKD')
+      .replace(/\p{M}/gu, '') // accents off: "Ü" -> "u"
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '')
       .slice(0, 60) || 'entity';
