@@ -31,6 +31,7 @@ export abstract class WalkBase {
   protected readonly dirty = new DirtyQueue((txid) => this.rank(txid));
   /** Labels of every address looked up so far (an empty list: looked up, none). */
   private readonly labelsOf = new Map<string, readonly Label[]>();
+  private readonly stopRules = new Map<string, string | null>();
   protected partial = false;
   private readonly warnings: string[] = [];
   private draining = false;
@@ -213,17 +214,22 @@ export abstract class WalkBase {
   /** The stop rule that fires at a labelled address, or null when the walk goes on through it. */
   protected stopRule(address: string | null): string | null {
     if (!address) return null;
-    return firedStopRule(this.labels(address), {
-      terms: this.opts.stopAt,
-      labels: this.opts.stopAtLabels ?? [],
-    });
+    // examine() asks again on every change of an output's taint: answer from the first time
+    let rule = this.stopRules.get(address);
+    if (rule === undefined) {
+      rule = firedStopRule(this.labels(address), {
+        terms: this.opts.stopAt,
+        labels: this.opts.stopAtLabels ?? [],
+      });
+      this.stopRules.set(address, rule);
+    }
+    return rule;
   }
 
   /** The label fields of a row at this address (its best label first). */
-  protected labelFields(address: string | null): Pick<
-    FlowRow,
-    'label' | 'category' | 'abuse' | 'labelConfidence' | 'labelSource' | 'labels'
-  > {
+  protected labelFields(
+    address: string | null,
+  ): Pick<FlowRow, 'label' | 'category' | 'abuse' | 'labelConfidence' | 'labelSource' | 'labels'> {
     const ls = this.labels(address);
     const best = ls[0];
     return {
