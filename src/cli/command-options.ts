@@ -19,6 +19,8 @@ Examples:
   $ btctrace trace <address> --offline fixtures/demo          # no network: a recorded case
   $ btctrace tx <txid>
   $ btctrace address <address>
+  $ btctrace exposure <address> --tags tags.csv --hops 6      # exposure to labelled entities
+  $ btctrace requests case.json --out-dir requests/          # records-request sheets
 
 Exit codes: 0 ok, 1 network/explorer failure or partial result (still written), 2 bad input,
 130 interrupted (Ctrl-C).
