@@ -7,6 +7,7 @@ import { SourceError } from '../sources/errors.js';
 import { SeedsFailedError } from '../trace/errors.js';
 import { toolVersion } from '../version.js';
 import { processIO, type IO } from './io.js';
+import { redactArgv } from './parse.js';
 
 const COINJOIN_VETO_HELP =
   'weakest CoinJoin finding that stops common-input links: definite, likely or possible';
@@ -40,10 +41,14 @@ function addSourceOptions(cmd: Command): Command {
     .addOption(
       new Option('--provider <name>', 'named public explorer: mempool or blockstream').default('mempool'),
     )
-    .option('--api-url <url>', 'Esplora base URL, e.g. https://mempool.space/api or your own instance')
+    .option(
+      '--api-url <url>',
+      'Esplora base URL, e.g. https://mempool.space/api or your own; user:pass@ and ?key= are sent, never stored',
+    )
     .option('--offline <dir>', 'answer only from a recording made with --record (no network)')
     .option('--record <dir>', 'save every explorer answer used into <dir> (replay with --offline)')
     .option('--concurrency <n>', 'requests in flight at once (default: 4 for public hosts, 8 otherwise)')
+    .option('--max-body <size>', 'largest explorer answer accepted, as sent and unzipped (default 32MiB)')
     .option('--rate <req/s>', 'requests per second (default: 4 for public hosts, unlimited otherwise)')
     .option(
       '--cache-dir <dir>',
@@ -140,7 +145,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       .option('--excel', 'CSV: start with a UTF-8 byte-order mark, so Excel shows non-ASCII labels right'),
   ).action(async (seeds: string[], opts: Record<string, unknown>) => {
     const { runTraceCommand } = await import('./trace.js');
-    setCode(await runTraceCommand(seeds, opts, io, process.argv.slice(2), undefined, readStdin));
+    setCode(await runTraceCommand(seeds, opts, io, redactArgv(process.argv.slice(2)), undefined, readStdin));
   });
 
   addTraceOptions(
@@ -179,7 +184,16 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
     };
     process.once('SIGINT', onInt);
     try {
-      setCode(await runBatchCommand(file, opts, io, process.argv.slice(2), readStdin, controller.signal));
+      setCode(
+        await runBatchCommand(
+          file,
+          opts,
+          io,
+          redactArgv(process.argv.slice(2)),
+          readStdin,
+          controller.signal,
+        ),
+      );
     } finally {
       process.removeListener('SIGINT', onInt);
     }
@@ -232,7 +246,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       .option('-o, --output <file>', 'write the result to a file instead of stdout ("-": stdout)'),
   ).action(async (addresses: string[], opts: Record<string, unknown>) => {
     const { runClusterCommand } = await import('./cluster.js');
-    setCode(await runClusterCommand(addresses, opts, io, process.argv.slice(2)));
+    setCode(await runClusterCommand(addresses, opts, io, redactArgv(process.argv.slice(2))));
   });
 
   addSourceOptions(
