@@ -15,6 +15,7 @@ import type { RunMeta } from '../output/meta.js';
 import { toolVersion } from '../version.js';
 import type { IO } from './io.js';
 import { checkWritableFile, optString, parseIntOption } from './parse.js';
+import { safeCells, safeText } from '../output/escape.js';
 import {
   describeSourceRequest,
   openSourceHandle,
@@ -82,13 +83,15 @@ export function clusterTable(r: ClusterResult, tags: TagBook, color: boolean): s
   });
   for (const m of r.members) {
     const tag = tags.get(m.address);
-    t.push([
-      m.clusterId,
-      m.address,
-      m.linkedByTxid ?? '(seed)',
-      m.hop,
-      tag ? `${tag.label} (${tag.category})` : '',
-    ]);
+    t.push(
+      safeCells([
+        m.clusterId,
+        m.address,
+        m.linkedByTxid ?? '(seed)',
+        m.hop,
+        tag ? `${tag.label} (${tag.category})` : '',
+      ]),
+    );
   }
   const lines = [
     t.toString(),
@@ -98,7 +101,7 @@ export function clusterTable(r: ClusterResult, tags: TagBook, color: boolean): s
     lines.push(`  not linked through CoinJoin ${s.txid} (${s.confidence}: ${s.reasons.join('; ')})`);
   if (!r.complete) {
     lines.push('INCOMPLETE CLUSTER: more addresses may belong to it:');
-    for (const i of r.incomplete) lines.push(`  - ${i.message}`);
+    for (const i of r.incomplete) lines.push(`  - ${safeText(i.message)}`);
   }
   return lines.join('\n') + '\n';
 }

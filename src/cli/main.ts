@@ -8,6 +8,7 @@ import { SeedsFailedError } from '../trace/errors.js';
 import { toolVersion } from '../version.js';
 import { processIO, type IO } from './io.js';
 import { redactArgv } from './parse.js';
+import { safeJson, safeLines } from '../output/escape.js';
 
 const COINJOIN_VETO_HELP =
   'weakest CoinJoin finding that stops common-input links: definite, likely or possible';
@@ -319,7 +320,8 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
 }
 
 /** Runs the CLI; returns the exit code. Never throws for user errors. */
-export async function main(argv: string[], io: IO = processIO()): Promise<number> {
+export async function main(argv: string[], given: IO = processIO()): Promise<number> {
+  const io = safeOutput(given);
   let code = 0;
   const program = buildProgram(io, (c) => (code = c));
   try {
@@ -328,6 +330,30 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
   } catch (e) {
     return exitCodeFor(e, io);
   }
+}
+
+/**
+ * Every message btctrace writes to stderr (errors, warnings, notes) may quote an explorer's
+ * answer or a local file: control characters are escaped here, once for all of them, keeping
+ * newlines, tabs and the line-clearing prefix of the progress line ("\r\x1b[2K"), which is ours.
+ * Stdout keeps the table colours btctrace writes (tables escape their cells, src/output/escape.ts),
+ * and loses only what btctrace never writes there: DEL, C1 controls, bidi overrides.
+ */
+export function safeOutput(io: IO): IO {
+  const CLEAR = '\r\u001b[2K';
+  return {
+    ...io,
+    stdout: (t) => io.stdout(safeJson(t)),
+    stderr: (t) => {
+      let text = t;
+      let prefix = '';
+      if (text.startsWith(CLEAR)) {
+        prefix = CLEAR;
+        text = text.slice(CLEAR.length);
+      }
+      io.stderr(prefix + safeLines(text));
+    },
+  };
 }
 
 export function exitCodeFor(e: unknown, io: IO): number {

@@ -34,6 +34,7 @@ import {
 import { parseChangeHeuristicNames } from '../cluster/change/index.js';
 import { fiatRequest, openPricer } from './fiat.js';
 import { fiatMeta, FIAT_COLUMNS, valueItems, type FiatValues } from '../prices/fiat.js';
+import { safeCells } from '../output/escape.js';
 
 export interface TxReport {
   tx: Tx;
@@ -193,15 +194,17 @@ export function renderTxReport(
   const ins = new Table({ head: ['vin', 'from', 'address', 'BTC', ...cur, 'type', 'label'], style });
   tx.vin.forEach((i, n) => {
     const tag = i.prevout?.address ? tags.get(i.prevout.address) : undefined;
-    ins.push([
-      n,
-      i.coinbase ? 'coinbase' : `${i.txid}:${i.vout}`,
-      i.prevout?.address ?? '',
-      { content: formatBtc(i.prevout?.value ?? 0), hAlign: 'right' },
-      ...money(`in:${n}`),
-      i.prevout?.scriptType ?? '',
-      tag ? `${tag.label} (${tag.category})` : '',
-    ]);
+    ins.push(
+      safeCells([
+        n,
+        i.coinbase ? 'coinbase' : `${i.txid}:${i.vout}`,
+        i.prevout?.address ?? '',
+        { content: formatBtc(i.prevout?.value ?? 0), hAlign: 'right' },
+        ...money(`in:${n}`),
+        i.prevout?.scriptType ?? '',
+        tag ? `${tag.label} (${tag.category})` : '',
+      ]),
+    );
   });
   const outs = new Table({
     head: ['vout', 'address', 'BTC', ...cur, 'type', 'spent by', 'label', 'likely change'],
@@ -210,16 +213,18 @@ export function renderTxReport(
   tx.vout.forEach((o, n) => {
     const tag = o.address ? tags.get(o.address) : undefined;
     const os = r.outspends?.[n];
-    outs.push([
-      n,
-      o.address ?? `(${o.scriptType})`,
-      { content: formatBtc(o.value), hAlign: 'right' },
-      ...money(`out:${n}`),
-      o.scriptType,
-      os ? (os.spent ? (os.txid ?? 'spent') : 'unspent') : '?',
-      tag ? `${tag.label} (${tag.category})` : '',
-      changeOf(n).join(', '),
-    ]);
+    outs.push(
+      safeCells([
+        n,
+        o.address ?? `(${o.scriptType})`,
+        { content: formatBtc(o.value), hAlign: 'right' },
+        ...money(`out:${n}`),
+        o.scriptType,
+        os ? (os.spent ? (os.txid ?? 'spent') : 'unspent') : '?',
+        tag ? `${tag.label} (${tag.category})` : '',
+        changeOf(n).join(', '),
+      ]),
+    );
   });
   const when = tx.status.confirmed
     ? `block ${tx.status.height} at ${tx.status.time === null ? '?' : formatTime(tx.status.time)}`

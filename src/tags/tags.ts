@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { checkAddress, normalizeAddress, type NetworkName } from '../model/address.js';
 import { InputError } from '../model/errors.js';
 import { MiB, readInputTextSync } from '../model/input-file.js';
+import { safeText } from '../output/escape.js';
 
 export interface Tag {
   label: string;
@@ -52,6 +53,17 @@ export function parseTags(text: string, file: string, network: NetworkName): Tag
     const label = row[li] ?? '';
     const category = (row[ci] ?? '').toLowerCase();
     if (label === '') throw new InputError(`${file} line ${line}: ${raw} has an empty label`);
+    // A label is printed in tables and case files: control characters there are refused.
+    for (const [what, text] of [
+      ['label', label],
+      ['category', category],
+    ] as const) {
+      if (safeText(text) !== text) {
+        throw new InputError(
+          `${file} line ${line}: the ${what} of ${raw} has control characters (${safeText(text)})`,
+        );
+      }
+    }
     const address = normalizeAddress(raw);
     const prev = tags.get(address);
     if (prev && (prev.label !== label || prev.category !== category)) {
