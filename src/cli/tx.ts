@@ -35,6 +35,7 @@ import { parseChangeHeuristicNames } from '../cluster/change/index.js';
 import { fiatRequest, openPricer } from './fiat.js';
 import { fiatMeta, FIAT_COLUMNS, valueItems, type FiatValues } from '../prices/fiat.js';
 import { safeCells } from '../output/escape.js';
+import { checkSpenders } from '../sources/spenders.js';
 
 export interface TxReport {
   tx: Tx;
@@ -59,10 +60,9 @@ export async function txReport(
   heuristics: readonly string[],
   where: string,
 ): Promise<TxReport> {
-  const [tx, outspends] = await Promise.all([
-    source.getTx(txid),
-    source.getOutspends(txid).catch(() => null),
-  ]);
+  const [tx, claimed] = await Promise.all([source.getTx(txid), source.getOutspends(txid).catch(() => null)]);
+  // "spent by S" is shown only once S is read and spends the output (src/sources/spenders.ts).
+  const outspends = claimed && (await checkSpenders(source, tx.txid, claimed)).outspends;
   const txs = new Map<string, Tx>([[tx.txid, tx]]);
   // parents and spenders only for the peel-chain check, which looks one step either way
   if (looksLikePeelStep(tx)) {
