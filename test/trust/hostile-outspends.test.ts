@@ -88,6 +88,14 @@ describe('checkSpenders bounds its requests', () => {
     expect(r.outspends[3]!.spent).toBe(true);
   });
 
+  it('a spender that spends another output of the same parent is refused', async () => {
+    const claims = spent(2);
+    claims[0] = { ...claims[0]!, txid: claims[1]!.txid }; // spender 1 spends parent:1, not parent:0
+    await expect(checkSpenders(source([]), parent, claims)).rejects.toThrow(
+      `output 0 is spent by ${claims[1]!.txid} input 0, says the explorer, but no input of that transaction spends it`,
+    );
+  });
+
   it('exactly max spent outputs: all checked, none unnamed', async () => {
     const reads: string[] = [];
     const r = await checkSpenders(source(reads), parent, spent(3), 3);
