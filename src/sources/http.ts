@@ -10,10 +10,9 @@
 // Once a resource gives up, requests not yet sent fail at once for the next 25 s ("not sent"),
 // so a dead explorer ends the whole run in about 30 s however long the queue.
 // Error bodies are never JSON-parsed: Esplora errors are text/plain, nginx 429/5xx are HTML.
-// Every body is capped (body.ts: --max-body, encoded and decoded); an answer over the cap fails
-// at once, not retried. Redirects are refused, not followed: a 3xx names the host it pointed
-// to and ends the request, so every answer in a case file comes from the host the manifest names.
-// Credentials in the base URL (user:pass@, ?apikey=) go on the wire only (api-url.ts).
+// Bodies are capped (body.ts, --max-body; over it: no retry). Redirects are refused, naming where
+// they pointed, so every answer comes from the host the manifest names. Credentials in the base
+// URL (user:pass@, ?apikey=) go on the wire only (api-url.ts).
 
 import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance } from 'axios';
