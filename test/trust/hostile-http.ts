@@ -12,6 +12,8 @@ import { loadDemoChain } from '../support/load-chain.js';
 export type HostileKind =
   /** Every address history answers 200 with a JSON array that never ends. */
   | 'endless'
+  /** Every address history answers 200 and then one byte every 100 ms, forever. */
+  | 'drip'
   /** Every address history answers a gzip body that inflates to 4 GiB (4 KiB per 1 MiB). */
   | 'gzip-bomb'
   /** Address histories page A -> B -> A ... (full pages of 25, cursors that come back). */
@@ -98,6 +100,13 @@ export async function startHostile(kind: HostileKind): Promise<HostileServer> {
     switch (kind) {
       case 'endless':
         return endless(res, Buffer.from('{"txid":"00","vin":[],"vout":[]},'.repeat(2048)), {});
+      case 'drip': {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.write('[');
+        const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write(' ')), 100);
+        res.on('close', () => clearInterval(timer));
+        return;
+      }
       case 'gzip-bomb': {
         // 4096 members of 1 MiB each: 4 GiB inflated from ~4 MiB sent, then the stream ends
         res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
