@@ -57,11 +57,6 @@ export function publicApiUrl(url: string): string {
   return `${m[1]}${authority}${m[3]}`.replace(/\/+$/, '');
 }
 
-/** True when the URL carries user info or a query string (so it must never be shown as given). */
-export function hasSecret(url: string): boolean {
-  return publicApiUrl(url) !== url.replace(/\/+$/, '');
-}
-
 /** `text` with every secret replaced by "***" (for errors that might echo a request URL). */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
