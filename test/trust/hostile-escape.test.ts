@@ -13,7 +13,7 @@ import { loadDemoChain } from '../support/load-chain.js';
 import type { Answer, MemoryChain } from '../../src/sources/memory.js';
 import { safeCells, safeJson, safeLines, safeText } from '../../src/output/escape.js';
 import { guardText } from '../../src/output/csv.js';
-import { safeOutput } from '../../src/cli/main.js';
+import { main, safeOutput } from '../../src/cli/main.js';
 import { captureIO, DEMO_TAGS, SHOP_A } from '../cli/helpers.js';
 import { CONSOLIDATION, hostileServer, PEEL1, run, tamperTx } from './hostile.js';
 
@@ -129,6 +129,24 @@ describe('error bodies and local files', () => {
     expect(r.err).toBe(
       `btctrace: ${tags} line ${original.length + 1}: the label of ${SHOP_A} has control characters (Shop\\x1b[31mA)\n`,
     );
+  });
+});
+
+describe('local files that may have been edited', () => {
+  it('verify: a manifest naming a file with an escape sequence prints the name escaped', async () => {
+    const out = path.join(dir, 'v.csv');
+    expect((await run(['trace', SHOP_A, '--offline', 'fixtures/demo', '--hops', '2', '-o', out])).code).toBe(
+      0,
+    );
+    const manifest = `${out}.manifest.json`;
+    const m = JSON.parse(readFileSync(manifest, 'utf8')) as { files: { path: string }[] };
+    m.files[0]!.path = `v${ESC_RED}.csv`;
+    writeFileSync(manifest, JSON.stringify(m));
+    const io = captureIO();
+    const r = { code: await main(['verify', manifest], io), out: io.out, err: io.err };
+    expect(r.code).toBe(1);
+    clean(r);
+    expect(r.out).toContain('v\\x1b[31m.csv');
   });
 });
 
