@@ -3,12 +3,15 @@
 // stderr, output files, manifests, the cache database, recordings. The built binary is run (a
 // real argv, as the manifest records it), and every byte it wrote is searched for the secret.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitApiUrl, publicApiUrl, scrub } from '../../src/sources/api-url.js';
 import { redactArgv } from '../../src/cli/parse.js';
+import { HttpTransport } from '../../src/sources/http.js';
 import { DEMO_TAGS, REPO, SHOP_A } from '../cli/helpers.js';
 import { CONSOLIDATION } from './hostile.js';
 import { SECRET, startHostile, type HostileServer } from './hostile-http.js';
@@ -151,6 +154,32 @@ describe('an --api-url with basic auth and an API key', () => {
       2,
       'btctrace: --api-url ftp://h/api: must be an http or https URL',
     ]);
+  });
+});
+
+describe('the request line', () => {
+  it('paths go before the base URL query, joined with & when the path has its own; auth as a header', async () => {
+    const seen: { url: string; auth: string | undefined }[] = [];
+    const srv = createServer((req, res) => {
+      seen.push({ url: req.url ?? '', auth: req.headers.authorization });
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('1');
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    try {
+      const port = (srv.address() as AddressInfo).port;
+      const http = new HttpTransport({ baseUrl: `http://u%3A1:p%40ss@127.0.0.1:${port}/api/?apikey=K%26y` });
+      expect(http.description).toBe(`http://127.0.0.1:${port}/api`);
+      await http.get('/blocks/tip/height');
+      await http.get('/v1/historical-price?currency=USD&timestamp=1');
+      const auth = `Basic ${Buffer.from('u:1:p@ss').toString('base64')}`;
+      expect(seen).toEqual([
+        { url: '/api/blocks/tip/height?apikey=K%26y', auth },
+        { url: '/api/v1/historical-price?currency=USD&timestamp=1&apikey=K%26y', auth },
+      ]);
+    } finally {
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
   });
 });
 
