@@ -14,6 +14,7 @@ import type { IO } from './io.js';
 import { fiatRequest, openPricer } from './fiat.js';
 import { fiatMeta, valueItems, type FiatValues } from '../prices/fiat.js';
 import { optString, parseChoice, parseIntOption } from './parse.js';
+import { safeLines } from '../output/escape.js';
 import {
   sourceRequest,
   describeSourceRequest,
@@ -158,7 +159,7 @@ export function renderAddress(
     ]),
     ['source', r.source],
   ];
-  return lines.map(([k, v]) => `${k!.padEnd(13)}${v}`).join('\n') + '\n';
+  return safeLines(lines.map(([k, v]) => `${k!.padEnd(13)}${v}`).join('\n') + '\n');
 }
 
 export async function runAddressCommand(

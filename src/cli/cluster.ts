@@ -16,7 +16,6 @@ import {
   labelText,
   type LabelFields,
 } from '../output/label-cells.js';
-import { safeText } from '../output/table.js';
 import { commandBook } from './label-book.js';
 import { guardText } from '../output/csv.js';
 import { writeOutputAndManifest } from '../output/manifest.js';
@@ -25,6 +24,7 @@ import type { RunMeta } from '../output/meta.js';
 import { toolVersion } from '../version.js';
 import type { IO } from './io.js';
 import { checkWritableFile, optString, parseIntOption } from './parse.js';
+import { safeCells, safeText } from '../output/escape.js';
 import {
   describeSourceRequest,
   openSourceHandle,
@@ -125,13 +125,15 @@ export function clusterTable(
     style: color ? {} : { head: [], border: [] },
   });
   for (const m of r.members) {
-    t.push([
-      m.clusterId,
-      m.address,
-      m.linkedByTxid ?? '(seed)',
-      m.hop,
-      safeText(labelText(labels.get(m.address)!)),
-    ]);
+    t.push(
+      safeCells([
+        m.clusterId,
+        m.address,
+        m.linkedByTxid ?? '(seed)',
+        m.hop,
+        labelText(labels.get(m.address)!),
+      ]),
+    );
   }
   const lines = [
     t.toString(),
@@ -141,7 +143,7 @@ export function clusterTable(
     lines.push(`  not linked through CoinJoin ${s.txid} (${s.confidence}: ${s.reasons.join('; ')})`);
   if (!r.complete) {
     lines.push('INCOMPLETE CLUSTER: more addresses may belong to it:');
-    for (const i of r.incomplete) lines.push(`  - ${i.message}`);
+    for (const i of r.incomplete) lines.push(`  - ${safeText(i.message)}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -42,10 +42,14 @@ export function addSourceOptions(cmd: Command): Command {
     .addOption(
       new Option('--provider <name>', 'named public explorer: mempool or blockstream').default('mempool'),
     )
-    .option('--api-url <url>', 'Esplora base URL, e.g. https://mempool.space/api or your own instance')
+    .option(
+      '--api-url <url>',
+      'Esplora base URL, e.g. https://mempool.space/api or your own; user:pass@ and ?key= are sent, never stored',
+    )
     .option('--offline <dir>', 'answer only from a recording made with --record (no network)')
     .option('--record <dir>', 'save every explorer answer used into <dir> (replay with --offline)')
     .option('--concurrency <n>', 'requests in flight at once (default: 4 for public hosts, 8 otherwise)')
+    .option('--max-body <size>', 'largest explorer answer accepted, as sent and unzipped (default 32MiB)')
     .option('--rate <req/s>', 'requests per second (default: 4 for public hosts, unlimited otherwise)')
     .option(
       '--cache-dir <dir>',

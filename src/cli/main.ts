@@ -7,6 +7,8 @@ import { SourceError } from '../sources/errors.js';
 import { SeedsFailedError } from '../trace/errors.js';
 import { toolVersion } from '../version.js';
 import { processIO, type IO } from './io.js';
+import { redactArgv } from './parse.js';
+import { safeJson, safeLines } from '../output/escape.js';
 import {
   addFiatOptions,
   addSourceOptions,
@@ -57,7 +59,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       .option('--excel', 'CSV: start with a UTF-8 byte-order mark, so Excel shows non-ASCII labels right'),
   ).action(async (seeds: string[], opts: Record<string, unknown>) => {
     const { runTraceCommand } = await import('./trace.js');
-    setCode(await runTraceCommand(seeds, opts, io, process.argv.slice(2), undefined, readStdin));
+    setCode(await runTraceCommand(seeds, opts, io, redactArgv(process.argv.slice(2)), undefined, readStdin));
   });
 
   addTraceOptions(
@@ -96,7 +98,16 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
     };
     process.once('SIGINT', onInt);
     try {
-      setCode(await runBatchCommand(file, opts, io, process.argv.slice(2), readStdin, controller.signal));
+      setCode(
+        await runBatchCommand(
+          file,
+          opts,
+          io,
+          redactArgv(process.argv.slice(2)),
+          readStdin,
+          controller.signal,
+        ),
+      );
     } finally {
       process.removeListener('SIGINT', onInt);
     }
@@ -151,7 +162,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       .option('-o, --output <file>', 'write the result to a file instead of stdout ("-": stdout)'),
   ).action(async (addresses: string[], opts: Record<string, unknown>) => {
     const { runClusterCommand } = await import('./cluster.js');
-    setCode(await runClusterCommand(addresses, opts, io, process.argv.slice(2)));
+    setCode(await runClusterCommand(addresses, opts, io, redactArgv(process.argv.slice(2))));
   });
 
   addSourceOptions(
@@ -226,7 +237,8 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
 }
 
 /** Runs the CLI; returns the exit code. Never throws for user errors. */
-export async function main(argv: string[], io: IO = processIO()): Promise<number> {
+export async function main(argv: string[], given: IO = processIO()): Promise<number> {
+  const io = safeOutput(given);
   let code = 0;
   const program = buildProgram(io, (c) => (code = c));
   try {
@@ -235,6 +247,30 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
   } catch (e) {
     return exitCodeFor(e, io);
   }
+}
+
+/**
+ * Every message btctrace writes to stderr (errors, warnings, notes) may quote an explorer's
+ * answer or a local file: control characters are escaped here, once for all of them, keeping
+ * newlines, tabs and the line-clearing prefix of the progress line ("\r\x1b[2K"), which is ours.
+ * Stdout keeps the table colours btctrace writes (tables escape their cells, src/output/escape.ts),
+ * and loses only what btctrace never writes there: DEL, C1 controls, bidi overrides.
+ */
+export function safeOutput(io: IO): IO {
+  const CLEAR = '\r\u001b[2K';
+  return {
+    ...io,
+    stdout: (t) => io.stdout(safeJson(t)),
+    stderr: (t) => {
+      let text = t;
+      let prefix = '';
+      if (text.startsWith(CLEAR)) {
+        prefix = CLEAR;
+        text = text.slice(CLEAR.length);
+      }
+      io.stderr(prefix + safeLines(text));
+    },
+  };
 }
 
 export function exitCodeFor(e: unknown, io: IO): number {

@@ -2,6 +2,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../model/errors.js';
+import { publicApiUrl } from '../sources/api-url.js';
 
 export function parseIntOption(
   flag: string,
@@ -52,16 +53,54 @@ export function parseCategoryList(flag: string, value: string): string[] {
   return [...new Set(items)];
 }
 
+/** An http(s) URL; messages show it without user info or query (they may hold a secret). */
 export function parseUrlOption(flag: string, value: string): string {
+  const shown = publicApiUrl(value);
   let u: URL;
   try {
     u = new URL(value);
   } catch {
-    throw new InputError(`${flag} ${value}: not a URL (e.g. https://mempool.space/api)`);
+    throw new InputError(`${flag} ${shown}: not a URL (e.g. https://mempool.space/api)`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:')
-    throw new InputError(`${flag} ${value}: must be an http or https URL`);
+    throw new InputError(`${flag} ${shown}: must be an http or https URL`);
+  if (u.hash !== '') throw new InputError(`${flag} ${shown}: a base URL has no #fragment`);
   return value.replace(/\/+$/, '');
+}
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+
+/** "32MiB", "512k", "1048576" -> bytes; units are binary (k = KiB = 1024). */
+export function parseSizeOption(flag: string, value: string, min: number, max: number): number {
+  const m = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(value);
+  const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
+  if (!m || unit === undefined) {
+    throw new InputError(
+      `${flag} ${value}: not a size (a whole number with an optional unit: 512KiB, 32MiB, 1GiB)`,
+    );
+  }
+  const n = Number(m[1]) * unit;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new InputError(`${flag} ${value}: must be between ${min} bytes and ${max / 1024 ** 2} MiB`);
+  }
+  return n;
+}
+
+/** argv for a manifest: an --api-url value without its user info or query string. */
+export function redactArgv(argv: readonly string[]): string[] {
+  return argv.map((a, k) => {
+    if (a.startsWith('--api-url=')) return `--api-url=${publicApiUrl(a.slice('--api-url='.length))}`;
+    return argv[k - 1] === '--api-url' ? publicApiUrl(a) : a;
+  });
 }
 
 /** A string option's value (commander gives strings, booleans or undefined), or the default. */

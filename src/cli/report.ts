@@ -8,6 +8,7 @@ import { GRAPH_FORMATS, graphFormatOfFile, renderGraph, type GraphFormat } from 
 import { DEFAULT_NODE_BUDGET } from '../report/graph/model.js';
 import type { IO } from './io.js';
 import { checkWritableFile, parseChoice, parseIntOption } from './parse.js';
+import { safeLines } from '../output/escape.js';
 
 /** A trace JSON larger than this is refused before reading (the page could not hold it anyway). */
 const MAX_TRACE_BYTES = 512 * 1024 * 1024;
@@ -40,7 +41,8 @@ export async function runReportCommand(file: string, opts: Record<string, unknow
     await writeOutputAtomic(output, rendered);
     if (opts.quiet !== true) io.stderr(`wrote the ${format} flow graph of ${file} to ${output}\n`);
   } else {
-    io.stdout(rendered);
+    // the trace file is local but may have been edited: no raw control character on a terminal
+    io.stdout(safeLines(rendered));
   }
   return 0;
 }

@@ -8,12 +8,50 @@ import type { VerifiedSource } from '../sources/verify.js';
 import type { IO } from './io.js';
 import { existsSync, statSync } from 'node:fs';
 import { defaultCacheDir } from '../sources/cache-paths.js';
-import { optString, parseChoice, parseIntOption, parseNumberOption, parseUrlOption } from './parse.js';
+import {
+  optString,
+  parseChoice,
+  parseIntOption,
+  parseNumberOption,
+  parseSizeOption,
+  parseUrlOption,
+} from './parse.js';
+import { publicApiUrl } from '../sources/api-url.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../sources/body.js';
+
+/**
+ * An --api-url with user info or a query string: the request needs it, nothing else may show
+ * it. Not enumerable and redacted in JSON, String() and util.inspect, so a request object that
+ * reaches a manifest, a fingerprint or a log cannot carry it.
+ */
+export class SecretUrl {
+  readonly #url: string;
+  constructor(url: string) {
+    this.#url = url;
+  }
+  reveal(): string {
+    return this.#url;
+  }
+  toJSON(): string {
+    return '[redacted]';
+  }
+  toString(): string {
+    return '[redacted]';
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return 'SecretUrl [redacted]';
+  }
+}
 
 export interface SourceRequest {
   network: NetworkName;
   provider: 'mempool' | 'blockstream';
+  /** --api-url without user info or query: what messages and manifests show. */
   apiUrl?: string;
+  /** --api-url as given, when it carries user info or a query string (sent, never shown). */
+  apiSecretUrl?: SecretUrl;
+  /** --max-body in bytes (default 32 MiB). */
+  maxBodyBytes?: number;
   offline?: string;
   record?: string;
   concurrency?: number;
@@ -34,7 +72,14 @@ export function sourceRequest(opts: Record<string, unknown>): SourceRequest {
     cacheDir: opts.cache === false ? null : optString(opts, 'cacheDir', '') || defaultCacheDir(),
     verifyTxids: opts.verifyTxids === true,
   };
-  if (typeof opts.apiUrl === 'string') req.apiUrl = parseUrlOption('--api-url', opts.apiUrl);
+  if (typeof opts.apiUrl === 'string') {
+    const given = parseUrlOption('--api-url', opts.apiUrl);
+    req.apiUrl = publicApiUrl(given);
+    if (req.apiUrl !== given) req.apiSecretUrl = new SecretUrl(given);
+  }
+  if (typeof opts.maxBody === 'string') {
+    req.maxBodyBytes = parseSizeOption('--max-body', opts.maxBody, 1024, 512 * 1024 ** 2);
+  }
   if (typeof opts.offline === 'string') {
     if (!existsSync(opts.offline) || !statSync(opts.offline).isDirectory()) {
       throw new InputError(`--offline ${opts.offline}: no such directory`);
@@ -90,7 +135,8 @@ export async function openSourceHandle(
     let source: ChainSource = createSource({
       network: req.network,
       provider: req.provider,
-      ...(req.apiUrl !== undefined && { apiUrl: req.apiUrl }),
+      ...(req.apiUrl !== undefined && { apiUrl: req.apiSecretUrl?.reveal() ?? req.apiUrl }),
+      maxBodyBytes: req.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       ...(req.offline !== undefined && { offline: req.offline }),
       ...(req.record !== undefined && { record: req.record }),
       ...(req.concurrency !== undefined && { concurrency: req.concurrency }),

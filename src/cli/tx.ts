@@ -36,6 +36,8 @@ import {
 import { parseChangeHeuristicNames } from '../cluster/change/index.js';
 import { fiatRequest, openPricer } from './fiat.js';
 import { fiatMeta, FIAT_COLUMNS, valueItems, type FiatValues } from '../prices/fiat.js';
+import { safeCells } from '../output/escape.js';
+import { checkSpenders } from '../sources/spenders.js';
 
 export interface TxReport {
   tx: Tx;
@@ -60,10 +62,9 @@ export async function txReport(
   heuristics: readonly string[],
   where: string,
 ): Promise<TxReport> {
-  const [tx, outspends] = await Promise.all([
-    source.getTx(txid),
-    source.getOutspends(txid).catch(() => null),
-  ]);
+  const [tx, claimed] = await Promise.all([source.getTx(txid), source.getOutspends(txid).catch(() => null)]);
+  // "spent by S" is shown only once S is read and spends the output (src/sources/spenders.ts).
+  const outspends = claimed && (await checkSpenders(source, tx.txid, claimed)).outspends;
   const txs = new Map<string, Tx>([[tx.txid, tx]]);
   // parents and spenders only for the peel-chain check, which looks one step either way
   if (looksLikePeelStep(tx)) {
@@ -199,15 +200,17 @@ export function renderTxReport(
     fiat ? [{ content: fiat.cells.get(key)!.fiat_value, hAlign: 'right' as const }] : [];
   const ins = new Table({ head: ['vin', 'from', 'address', 'BTC', ...cur, 'type', 'label'], style });
   tx.vin.forEach((i, n) => {
-    ins.push([
-      n,
-      i.coinbase ? 'coinbase' : `${i.txid}:${i.vout}`,
-      i.prevout?.address ?? '',
-      { content: formatBtc(i.prevout?.value ?? 0), hAlign: 'right' },
-      ...money(`in:${n}`),
-      i.prevout?.scriptType ?? '',
-      labelText(labelOf(i.prevout?.address)),
-    ]);
+    ins.push(
+      safeCells([
+        n,
+        i.coinbase ? 'coinbase' : `${i.txid}:${i.vout}`,
+        i.prevout?.address ?? '',
+        { content: formatBtc(i.prevout?.value ?? 0), hAlign: 'right' },
+        ...money(`in:${n}`),
+        i.prevout?.scriptType ?? '',
+        labelText(labelOf(i.prevout?.address)),
+      ]),
+    );
   });
   const outs = new Table({
     head: ['vout', 'address', 'BTC', ...cur, 'type', 'spent by', 'label', 'likely change'],
@@ -215,16 +218,18 @@ export function renderTxReport(
   });
   tx.vout.forEach((o, n) => {
     const os = r.outspends?.[n];
-    outs.push([
-      n,
-      o.address ?? `(${o.scriptType})`,
-      { content: formatBtc(o.value), hAlign: 'right' },
-      ...money(`out:${n}`),
-      o.scriptType,
-      os ? (os.spent ? (os.txid ?? 'spent') : 'unspent') : '?',
-      labelText(labelOf(o.address)),
-      changeOf(n).join(', '),
-    ]);
+    outs.push(
+      safeCells([
+        n,
+        o.address ?? `(${o.scriptType})`,
+        { content: formatBtc(o.value), hAlign: 'right' },
+        ...money(`out:${n}`),
+        o.scriptType,
+        os ? (os.spent ? (os.txid ?? 'spent') : 'unspent') : '?',
+        labelText(labelOf(o.address)),
+        changeOf(n).join(', '),
+      ]),
+    );
   });
   const when = tx.status.confirmed
     ? `block ${tx.status.height} at ${tx.status.time === null ? '?' : formatTime(tx.status.time)}`

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { checkAddress, normalizeAddress, type NetworkName } from '../model/address.js';
 import { InputError } from '../model/errors.js';
+import { safeText } from '../output/escape.js';
 import { MiB, readInputTextSync } from '../model/input-file.js';
 import type { Label, LabelBook, LabelList } from './label.js';
 import { CONFIDENCE_LEVELS } from './taxonomy.js';
@@ -132,6 +133,12 @@ export function parseLabelCsv(text: string, file: string, network: NetworkName):
       listDate: null,
       definesCluster: TRUE.has(definer),
     };
+    // A label is printed in tables and case files: control characters there are refused.
+    for (const what of ['label', 'category', 'abuse', 'actor', 'source'] as const) {
+      const text = l[what];
+      if (text !== null && safeText(text) !== text)
+        throw new InputError(`${where}: the ${what} of ${raw} has control characters (${safeText(text)})`);
+    }
     const address = normalizeAddress(raw);
     const have = labels.get(address) ?? [];
     const same = have.find((h) => h.label === l.label);

@@ -13,6 +13,7 @@
 //   decimal integers, so a spreadsheet sums them.
 
 import { stringify } from 'csv-stringify/sync';
+import { safeText } from './escape.js';
 import type { TraceResult } from '../trace/result.js';
 import { printRow, TRACE_COLUMNS, type Column } from './rows.js';
 import { sortRows } from '../trace/order.js';
@@ -30,11 +31,13 @@ const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r']);
 
 /**
  * A text cell that a spreadsheet would run as a formula gets a leading single quote, which
- * spreadsheets show as text and do not evaluate. Applied to every text cell (including
- * status and txid, which never start so), never to numbers.
+ * spreadsheets show as text and do not evaluate; control characters are written as visible
+ * escapes (safeText), so no cell carries a raw newline, ESC or bidi override from outside.
+ * Applied to every text cell (including status and txid, which never start so), never to numbers.
  */
 export function guardText(text: string): string {
-  return text.length > 0 && FORMULA_START.has(text[0]!) ? `'${text}` : text;
+  const safe = safeText(text);
+  return safe.length > 0 && FORMULA_START.has(safe[0]!) ? `'${safe}` : safe;
 }
 
 type Cell = string | number;

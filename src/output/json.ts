@@ -15,6 +15,7 @@ import { sortRows, sortTxs } from '../trace/order.js';
 import { STATUS_ORDER, summarize, type GroupTotal } from './summary.js';
 import { FIAT_COLUMNS, fiatTotals, type FiatValues } from '../prices/fiat.js';
 import { conservation } from './conservation.js';
+import { safeJson } from './escape.js';
 
 export interface JsonOptions {
   /** Add `cluster` to each row and `by_cluster` to the totals. */
@@ -132,7 +133,7 @@ export function traceJson(result: TraceResult, meta: RunMeta, opts: JsonOptions 
     transactions: sortTxs(result.txs).map((tx) => txJson(tx, exact)),
     totals: totalsJson(result, cluster, opts),
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return `${safeJson(JSON.stringify(doc, null, 2))}\n`;
 }
 
 /**
@@ -147,5 +148,5 @@ export function traceJsonl(result: TraceResult, meta: RunMeta, opts: JsonOptions
     totals: totalsJson(result, cluster, opts),
   };
   const lines = [JSON.stringify(head), ...rowsJson(result, cluster, opts).map((r) => JSON.stringify(r))];
-  return `${lines.join('\n')}\n`;
+  return `${safeJson(lines.join('\n'))}\n`;
 }

@@ -8,6 +8,7 @@
 // tags file cannot send escape sequences to the analyst's terminal.
 
 import Table from 'cli-table3';
+import { safeText } from './escape.js';
 import type { FlowRow, TraceResult } from '../trace/result.js';
 import { formatBtc, roundSat } from './amount.js';
 import type { RunMeta } from './meta.js';
@@ -15,6 +16,8 @@ import { sortRows } from '../trace/order.js';
 import { labelName, STATUS_ORDER, summarize, type GroupTotal } from './summary.js';
 import { fiatTotals, type FiatValues } from '../prices/fiat.js';
 import { conservation } from './conservation.js';
+
+export { safeText };
 
 export interface TableOptions {
   /** ANSI colours; the caller decides (TTY, NO_COLOR, --no-color). */
@@ -36,15 +39,6 @@ const TXID_TAIL = 4;
 const ADDRESS_MAX = 20;
 const ADDRESS_HEAD = 10;
 const ADDRESS_TAIL = 6;
-
-// C0 controls, DEL and C1 controls (which include the one-byte CSI, U+009B).
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
-/** Control characters as visible escapes: "\u001b[31m" -> "\x1b[31m". */
-export function safeText(text: string): string {
-  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
 
 /** "abcdef…wxyz": the first `head` and last `tail` characters when `text` is longer than both plus one. */
 export function shortMiddle(text: string, head: number, tail: number): string {

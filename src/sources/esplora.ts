@@ -17,13 +17,12 @@ import {
   parseTxHex,
   parseTxList,
 } from './parse.js';
+import { pageHistory } from './history.js';
 import { esploraPath } from './resources.js';
 import type { AddressHistory, ChainSource, SourceStats } from './source.js';
 import type { Transport } from './transport.js';
 
-/** Confirmed transactions per /txs/chain page (both hosts), and page-1 size cap (mempool.space). */
-export const CHAIN_PAGE_SIZE = 25;
-export const FIRST_PAGE_MAX = 50;
+export { CHAIN_PAGE_SIZE, FIRST_PAGE_MAX } from './history.js';
 /** mempool/electrs refuses more txids per /txs/outspends request ("Too many txids requested"). */
 export const BULK_OUTSPENDS_MAX = 50;
 
@@ -142,66 +141,13 @@ export class EsploraSource implements ChainSource {
     return this.fetch(path, (body) => parseTipHeight(body, path));
   }
 
-  /**
-   * Page 1 (/address/A/txs) holds mempool txs then confirmed ones: on blockstream.info up to 50
-   * + 25, on mempool.space up to 50 in all. Everything was on page 1 when it has fewer than 25
-   * confirmed and fewer than 50 in all; otherwise /txs/chain/<last confirmed txid> pages of 25
-   * follow until a shorter page. More than 50 unconfirmed cannot be listed by Esplora, so 50 on
-   * page 1 marks the history incomplete.
-   */
+  /** Pages the history (history.ts); a looping page cursor rejects with IntegrityError. */
   async getAddressHistory(address: string, maxTxs: number): Promise<AddressHistory> {
     checkAddress(address);
     if (!(maxTxs >= 1) || (!Number.isInteger(maxTxs) && maxTxs !== Infinity)) {
       throw new RangeError(`maxTxs must be a positive integer, got ${maxTxs}`);
     }
-    const order: (Tx | null)[] = [];
-    const position = new Map<string, number>();
-    const add = (tx: Tx): void => {
-      const at = position.get(tx.txid);
-      if (at !== undefined) {
-        // Confirmed between two pages: keep the confirmed copy, in its confirmed place.
-        if (tx.status.confirmed && !order[at]!.status.confirmed) {
-          order[at] = null;
-          position.set(tx.txid, order.length);
-          order.push(tx);
-        }
-        return;
-      }
-      position.set(tx.txid, order.length);
-      order.push(tx);
-    };
-
-    const first = await this.txPage(esploraPath.addressTxs(address));
-    let unconfirmed = 0;
-    let lastConfirmed: string | null = null;
-    for (const tx of first) {
-      add(tx);
-      if (tx.status.confirmed) lastConfirmed = tx.txid;
-      else unconfirmed++;
-    }
-    let complete = unconfirmed < FIRST_PAGE_MAX;
-    let more = !(first.length - unconfirmed < CHAIN_PAGE_SIZE && first.length < FIRST_PAGE_MAX);
-    while (more && position.size < maxTxs) {
-      const path: string =
-        lastConfirmed === null
-          ? `${esploraPath.addressTxs(address)}/chain`
-          : esploraPath.addressTxsChain(address, lastConfirmed);
-      const page = await this.txPage(path);
-      for (const tx of page) add(tx);
-      const last = page.at(-1);
-      if (page.length < CHAIN_PAGE_SIZE || !last) more = false;
-      else if (last.txid === lastConfirmed) {
-        // The host answered the same page again: stop rather than loop, and say so.
-        more = false;
-        complete = false;
-      } else lastConfirmed = last.txid;
-    }
-    let txs = order.filter((t): t is Tx => t !== null);
-    if (txs.length > maxTxs) {
-      txs = txs.slice(0, maxTxs);
-      complete = false;
-    } else if (more) complete = false;
-    return { txs, complete };
+    return pageHistory(address, maxTxs, (path) => this.txPage(path));
   }
 
   private txPage(path: string): Promise<Tx[]> {

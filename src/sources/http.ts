@@ -10,84 +10,36 @@
 // Once a resource gives up, requests not yet sent fail at once for the next 25 s ("not sent"),
 // so a dead explorer ends the whole run in about 30 s however long the queue.
 // Error bodies are never JSON-parsed: Esplora errors are text/plain, nginx 429/5xx are HTML.
+// Bodies are capped (body.ts, --max-body; over it: no retry). Redirects are refused, naming where
+// they pointed, so every answer comes from the host the manifest names. Credentials in the base
+// URL (user:pass@, ?apikey=) go on the wire only (api-url.ts).
 
+import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance } from 'axios';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { BadRequestError, NotFoundError, UnavailableError } from './errors.js';
 import { RateGate, realSleep, type Clock, type Sleep } from './limiter.js';
+import {
+  DEFAULT_TIMING,
+  userAgent,
+  type GetOptions,
+  type HttpOptions,
+  type HttpTiming,
+  type RetryEvent,
+  type ValidatingTransport,
+} from './http-options.js';
 import { MalformedBodyError } from './parse.js';
-import type { Transport, TransportResponse, TransportStats } from './transport.js';
-import { toolVersion } from '../version.js';
-
-/** Per-call options a transport may honour (the HTTP and recording transports do). */
-export interface GetOptions {
-  /**
-   * Checks a 2xx answer before the transport returns it. Throwing MalformedBodyError makes the
-   * HTTP transport retry (a truncated or HTML body is an error, never data); any other error is
-   * passed to the caller unchanged. Wrapping transports (recording, cache) should forward this
-   * option so that only validated bodies are stored.
-   */
-  validate?: (response: TransportResponse) => void;
-}
-
-/** A Transport whose get() accepts GetOptions. Transports that ignore the argument still fit. */
-export interface ValidatingTransport extends Transport {
-  get(path: string, options?: GetOptions): Promise<TransportResponse>;
-}
-
-export interface RetryEvent {
-  path: string;
-  /** The attempt that failed (1-based). */
-  attempt: number;
-  reason: string;
-  /** How long the transport sleeps before the next attempt. */
-  delayMs: number;
-}
-
-export interface HttpTiming {
-  /** Attempts per resource, the first included (default 6). */
-  maxAttempts?: number;
-  /** Backoff cap before the first retry, doubling each retry (default 500 ms). */
-  baseDelayMs?: number;
-  /** Largest backoff cap (default 8000 ms). */
-  maxDelayMs?: number;
-  /** Timeout of one attempt (default 10 000 ms). */
-  timeoutMs?: number;
-  /** Give up on a resource this long after its first attempt (default 25 000 ms). */
-  deadlineMs?: number;
-  sleep?: Sleep;
-  /** Clock for backoff and deadlines, ms (default Date.now; also used for Retry-After dates). */
-  now?: Clock;
-  /** Uniform [0, 1) source for jitter (default Math.random). */
-  random?: () => number;
-}
-
-export interface HttpOptions extends HttpTiming {
-  /** Esplora base URL, e.g. "https://mempool.space/api". */
-  baseUrl: string;
-  /** Requests in flight at once (default 4). */
-  concurrency?: number;
-  /** Request starts per second; 0 = unlimited (default 0). */
-  rate?: number;
-  /** Extra request headers (e.g. Authorization for an enterprise endpoint). */
-  headers?: Record<string, string>;
-  userAgent?: string;
-  /** Called before each retry sleep, e.g. to log "429 from host, waiting 2 s". */
-  onRetry?: (event: RetryEvent) => void;
-}
-
-export const DEFAULT_TIMING = {
-  maxAttempts: 6,
-  baseDelayMs: 500,
-  maxDelayMs: 8000,
-  timeoutMs: 10_000,
-  deadlineMs: 25_000,
-} as const;
-
-/** "btctrace/<version>", so host operators can tell who is calling. */
-export function userAgent(): string {
-  return `btctrace/${toolVersion()}`;
-}
+import { scrub, splitApiUrl } from './api-url.js';
+import {
+  ACCEPT_ENCODING,
+  BodyTooLargeError,
+  DEFAULT_MAX_BODY_BYTES,
+  ERROR_BODY_BYTES,
+  readBody,
+  UnsupportedEncodingError,
+} from './body.js';
+import { describeBody, lowerCaseHeaders, parseRetryAfter, redirectTarget } from './http-answer.js';
+import type { TransportResponse, TransportStats } from './transport.js';
 
 type Outcome =
   | { ok: true; response: TransportResponse }
@@ -106,6 +58,10 @@ type Outcome =
 export class HttpTransport implements ValidatingTransport {
   readonly description: string;
   private readonly base: string;
+  /** Query string of the base URL (an API key, say), appended to every request. */
+  private readonly query: string;
+  private readonly secrets: readonly string[];
+  private readonly maxBodyBytes: number;
   private readonly client: AxiosInstance;
   private readonly limit: LimitFunction;
   private readonly gate: RateGate;
@@ -120,11 +76,13 @@ export class HttpTransport implements ValidatingTransport {
   private down: { until: number; path: string; reason: string } | null = null;
 
   constructor(options: HttpOptions) {
-    this.base = options.baseUrl.replace(/\/+$/, '');
-    if (!/^https?:\/\/[^/]/.test(this.base)) {
-      throw new RangeError(
-        `API URL must start with http:// or https://, got ${JSON.stringify(options.baseUrl)}`,
-      );
+    const url = splitApiUrl(options.baseUrl);
+    this.base = url.base;
+    this.query = url.query;
+    this.secrets = url.secrets;
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    if (!Number.isInteger(this.maxBodyBytes) || this.maxBodyBytes < 1) {
+      throw new RangeError(`maxBodyBytes must be a positive integer, got ${this.maxBodyBytes}`);
     }
     this.description = this.base;
     this.timing = {
@@ -151,12 +109,16 @@ export class HttpTransport implements ValidatingTransport {
       headers: {
         'User-Agent': options.userAgent ?? userAgent(),
         Accept: 'application/json, text/plain;q=0.9',
+        'Accept-Encoding': ACCEPT_ENCODING,
+        ...(url.authorization !== null && { Authorization: url.authorization }),
         ...options.headers,
       },
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data], // raw text: never JSON-parse error bodies
+      // The body is read and decompressed by readBody(), under the cap.
+      responseType: 'stream',
+      decompress: false,
       validateStatus: () => true, // every status is classified below
-      maxRedirects: 3,
+      maxRedirects: 0,
+      proxy: false,
     });
   }
 
@@ -251,14 +213,28 @@ export class HttpTransport implements ValidatingTransport {
     let body: string;
     let headers: Record<string, string>;
     try {
-      const res = await this.client.get<string>(this.base + path, { signal: controller.signal });
+      const res = await this.client.get<Readable>(this.url(path), { signal: controller.signal });
       status = res.status;
-      body = typeof res.data === 'string' ? res.data : String(res.data ?? '');
       headers = lowerCaseHeaders(res.headers);
+      const ok = status >= 200 && status < 300;
+      body = await readBody(res.data, headers, {
+        maxBytes: ok ? this.maxBodyBytes : Math.min(this.maxBodyBytes, ERROR_BODY_BYTES),
+        truncate: !ok,
+      });
     } catch (e) {
       if (timedOut) return { ok: false, reason: `timed out after ${timeoutMs} ms`, retryAfterMs: null };
+      if (e instanceof BodyTooLargeError || e instanceof UnsupportedEncodingError) {
+        // The host would send the same again: fail now, naming the cap.
+        const hint = e instanceof BodyTooLargeError ? ' (--max-body raises it)' : '';
+        throw new UnavailableError(`${this.base}: ${path}: ${e.message}${hint}`, path);
+      }
       if (axios.isAxiosError(e)) {
-        return { ok: false, reason: e.code ? `${e.code} ${e.message}` : e.message, retryAfterMs: null };
+        const reason = e.code ? `${e.code} ${e.message}` : e.message;
+        return { ok: false, reason: this.scrub(reason), retryAfterMs: null };
+      }
+      // A stream or zlib failure mid-body (reset, truncated gzip): like a connection error.
+      if (e instanceof Error && 'code' in e) {
+        return { ok: false, reason: this.scrub(e.message), retryAfterMs: null };
       }
       throw e;
     } finally {
@@ -279,7 +255,7 @@ export class HttpTransport implements ValidatingTransport {
       return { ok: true, response };
     }
     const text = describeBody(body);
-    const what = `HTTP ${status}${text ? `: ${text}` : ''}`;
+    const what = this.scrub(`HTTP ${status}${text ? `: ${text}` : ''}`);
     if (status === 404) throw new NotFoundError(`${this.base}: ${path}: ${what}`, path);
     if (status === 400 || status === 413 || status === 422) {
       throw new BadRequestError(`${this.base}: ${path}: ${what}`, path);
@@ -290,35 +266,35 @@ export class HttpTransport implements ValidatingTransport {
       if (status === 429 && retryAfterMs !== null) this.gate.pauseUntil(this.now() + retryAfterMs);
       return { ok: false, reason: what, retryAfterMs };
     }
-    // 401/403 (enterprise auth), 3xx after redirects, other 4xx: retrying will not help.
+    if (status >= 300 && status < 400) {
+      const to = redirectTarget(headers['location'], this.base + path);
+      throw new UnavailableError(
+        `${this.base}: ${path}: HTTP ${status} redirect to ${this.scrub(to)} refused (btctrace follows no redirects: give --api-url the address that answers)`,
+        path,
+      );
+    }
+    // 401/403 (enterprise auth), other 4xx: retrying will not help.
     throw new UnavailableError(`${this.base}: ${path}: ${what}`, path);
   }
-}
 
-function lowerCaseHeaders(raw: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (typeof v === 'string') out[k.toLowerCase()] = v;
-    else if (typeof v === 'number') out[k.toLowerCase()] = String(v);
-    else if (Array.isArray(v)) out[k.toLowerCase()] = v.join(', ');
+  /** The request URL: base, path, then the base URL's own query (after the path's, if any). */
+  private url(path: string): string {
+    if (this.query === '') return this.base + path;
+    return `${this.base}${path}${path.includes('?') ? '&' : '?'}${this.query}`;
   }
-  return out;
+
+  private scrub(text: string): string {
+    return scrub(text, this.secrets);
+  }
 }
 
-/** Retry-After as delay-seconds or an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, now: number): number | null {
-  if (value === undefined) return null;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
-
-/** A short, single-line description of an error body: the text itself, or an HTML page's title. */
-export function describeBody(body: string): string {
-  const title = /<title>([^<]*)<\/title>/i.exec(body);
-  if (title) return title[1]!.trim();
-  if (/^\s*</.test(body)) return 'HTML page';
-  const line = body.trim().replace(/\s+/g, ' ');
-  return line.length > 200 ? line.slice(0, 200) + '…' : line;
-}
+export { describeBody, parseRetryAfter } from './http-answer.js';
+export {
+  DEFAULT_TIMING,
+  userAgent,
+  type GetOptions,
+  type HttpOptions,
+  type HttpTiming,
+  type RetryEvent,
+  type ValidatingTransport,
+};

@@ -26,6 +26,8 @@ export interface CreateSourceOptions extends HttpTiming {
   /** Write every answer into this directory as a recording. */
   record?: string;
   concurrency?: number;
+  /** Cap on each answer, as sent and decompressed (default 32 MiB). */
+  maxBodyBytes?: number;
   /** Requests per second; 0 = unlimited. */
   rate?: number;
   bulkOutspends?: boolean;

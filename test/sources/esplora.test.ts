@@ -282,14 +282,56 @@ describe('address history paging, mempool.space style (synthetic)', () => {
     expect(h.txs.findIndex((t) => t.txid === txidOf('x'))).toBe(49);
   });
 
-  it('a host that repeats the same full page stops with complete false', async () => {
+  it('a host that repeats the same full page ends the history as an integrity error', async () => {
     nock(HOST)
       .get(`/api/address/${ADDR}/txs`)
       .reply(200, JSON.stringify(confirmed(0, 25)))
       .get(`/api/address/${ADDR}/txs/chain/${txidOf('c24')}`)
       .reply(200, JSON.stringify(confirmed(0, 25)));
+    await expect(source().src.getAddressHistory(ADDR, 1000)).rejects.toThrow(
+      /history of bc1qpaging loops: this page repeats transactions already listed \(after 2 pages\)/,
+    );
+  });
+
+  it('a two-page cursor loop (A -> B -> A) ends after 3 requests, not forever', async () => {
+    const scope = nock(HOST)
+      .get(`/api/address/${ADDR}/txs`)
+      .reply(200, JSON.stringify(confirmed(0, 25)))
+      .get(`/api/address/${ADDR}/txs/chain/${txidOf('c24')}`)
+      .reply(200, JSON.stringify(confirmed(25, 25)))
+      .get(`/api/address/${ADDR}/txs/chain/${txidOf('c49')}`)
+      .reply(200, JSON.stringify(confirmed(0, 25)));
+    const { src } = source();
+    await expect(src.getAddressHistory(ADDR, 1000)).rejects.toThrow(
+      /loops: this page repeats transactions already listed \(after 3 pages\)/,
+    );
+    expect(scope.isDone()).toBe(true);
+    expect(src.stats().requests).toBe(3);
+  });
+
+  it('a page of new transactions whose last one is a cursor already used is a loop', async () => {
+    nock(HOST)
+      .get(`/api/address/${ADDR}/txs`)
+      .reply(200, JSON.stringify(confirmed(0, 25)))
+      .get(`/api/address/${ADDR}/txs/chain/${txidOf('c24')}`)
+      .reply(200, JSON.stringify([...confirmed(25, 24), ...confirmed(24, 1)]));
+    await expect(source().src.getAddressHistory(ADDR, 1000)).rejects.toThrow(
+      `leads back to ${txidOf('c24')}, a page already read (after 2 pages)`,
+    );
+  });
+
+  it('a page with one new transaction is not a loop (the boundary of the rule)', async () => {
+    // page 2 repeats 24 of page 1 and adds one: progress, so paging goes on to its end
+    const page2 = [...confirmed(1, 24), ...confirmed(25, 1)];
+    nock(HOST)
+      .get(`/api/address/${ADDR}/txs`)
+      .reply(200, JSON.stringify(confirmed(0, 25)))
+      .get(`/api/address/${ADDR}/txs/chain/${txidOf('c24')}`)
+      .reply(200, JSON.stringify(page2))
+      .get(`/api/address/${ADDR}/txs/chain/${txidOf('c25')}`)
+      .reply(200, JSON.stringify(confirmed(26, 3)));
     const h = await source().src.getAddressHistory(ADDR, 1000);
-    expect([h.txs.length, h.complete]).toEqual([25, false]);
+    expect([h.txs.length, h.complete]).toEqual([29, true]);
   });
 
   it('rejects a maxTxs that is not a positive integer', async () => {

@@ -90,6 +90,20 @@ describe('--min-sat is "follow when taint >= min"', () => {
     expect(status(above, 'cb1', 0)).toBe('below-min');
     expect(inTrace(above, 'cb1')).toBe(false);
   });
+
+  it('backward: a source that is not a coinbase, exactly at min-sat, is hop-limit; at min-sat + 1 below-min', async () => {
+    // The coinbase status above is decided before min-sat; here only min-sat decides the row.
+    const c = new FakeChain();
+    c.add('cb', ['coinbase'], [{ address: 'p0', value: 700 }]);
+    c.add('mid', ['cb:0'], [{ address: 'p1', value: 600 }]);
+    c.add('cb2', ['coinbase'], [{ address: 'p2', value: 400 }]);
+    c.add('pay', ['mid:0', 'cb2:0'], [{ address: SHOP, value: 1_000 }]);
+    const deps = { source: c, labels: EMPTY_BOOK };
+    const at = await trace('backward', parseSeeds([SHOP], 'mainnet'), opts(600, 1), deps);
+    expect([status(at, 'mid', 0), status(at, 'cb2', 0)]).toEqual(['hop-limit', 'below-min']);
+    const above = await trace('backward', parseSeeds([SHOP], 'mainnet'), opts(601, 1), deps);
+    expect(status(above, 'mid', 0)).toBe('below-min');
+  });
 });
 
 describe('hops', () => {

@@ -1,5 +1,6 @@
 // Registration of the attribution commands: `exposure` (trace options, both directions) and
 // `requests` (records-request sheets from a saved trace JSON).
+import { redactArgv } from '../parse.js';
 import type { Command } from 'commander';
 import type { IO } from '../io.js';
 import { addTraceOptions, EXIT_CODES, examplesText } from '../command-options.js';
@@ -31,7 +32,9 @@ export function registerAttributionCommands(
     'both',
   ).action(async (seeds: string[], opts: Record<string, unknown>) => {
     const { runExposureCommand } = await import('../exposure.js');
-    setCode(await runExposureCommand(seeds, opts, io, process.argv.slice(2), undefined, readStdin));
+    setCode(
+      await runExposureCommand(seeds, opts, io, redactArgv(process.argv.slice(2)), undefined, readStdin),
+    );
   });
 
   program
