@@ -42,7 +42,7 @@ describe('--provider bigquery on the demo chain', () => {
       const notices = bq.err.split('\n').filter((l) => l.startsWith('bigquery: query '));
       expect(notices).toHaveLength(fake.queries.length);
       expect(notices[0]).toMatch(
-        /^bigquery: query 1 \(1 address histories, tip height\): dry run estimates 1000000000 bytes \(1\.0 GB\) scanned; limit 2\.0 GB$/,
+        /^bigquery: query 1 \(1 address history, tip height\): dry run estimates 1000000000 bytes \(1\.0 GB\) scanned; limit 2\.0 GB$/,
       );
     } finally {
       fake.done();

@@ -135,8 +135,19 @@ function rowsFor(chain: MemoryChain, sql: string, params: Map<string, string[]>)
   return rows;
 }
 
-/** Writes a service-account key file, points ADC at it and fakes the token endpoint. */
+let keyFile: string | null = null;
+
+/** Writes a service-account key file (once), points ADC at it and fakes the token endpoint. */
 export function fakeCredentials(): string {
+  process.env.GOOGLE_APPLICATION_CREDENTIALS = keyFile ??= writeKeyFile();
+  nock('https://oauth2.googleapis.com')
+    .persist()
+    .post('/token')
+    .reply(200, { access_token: 'fake-access-token', expires_in: 3600, token_type: 'Bearer' });
+  return keyFile;
+}
+
+function writeKeyFile(): string {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const dir = mkdtempSync(join(tmpdir(), 'btctrace-bq-'));
   const file = join(dir, 'service-account.json');
@@ -152,11 +163,6 @@ export function fakeCredentials(): string {
       token_uri: 'https://oauth2.googleapis.com/token',
     }),
   );
-  process.env.GOOGLE_APPLICATION_CREDENTIALS = file;
-  nock('https://oauth2.googleapis.com')
-    .persist()
-    .post('/token')
-    .reply(200, { access_token: 'fake-access-token', expires_in: 3600, token_type: 'Bearer' });
   return file;
 }
 
