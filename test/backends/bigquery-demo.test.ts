@@ -26,6 +26,24 @@ async function run(args: string[]) {
 }
 
 describe('--provider bigquery on the demo chain', () => {
+  it.each([
+    ['backward', 'fifo'],
+    ['forward', 'poison'],
+  ])('%s %s: the same CSV as the offline run', async (direction, model) => {
+    const args = [...DEMO_ARGS, '--direction', direction, '--model', model];
+    const offline = await run([...args, '--offline', DEMO_DIR]);
+    const fake = fakeBigQuery(loadDemoChain());
+    try {
+      const bq = await run([...args, '--provider', 'bigquery', '-q']);
+      expect(bq.err).toBe('');
+      expect(offline.code).toBe(0);
+      expect(bq.code).toBe(0);
+      expect(bq.out).toBe(offline.out);
+    } finally {
+      fake.done();
+    }
+  });
+
   it('writes the same trace CSV as the Esplora offline run, in at most hops + 2 queries', async () => {
     const offline = await run([...DEMO_ARGS, '--offline', DEMO_DIR]);
     expect(offline.code).toBe(0);

@@ -40,19 +40,22 @@ export function etlBody(tx: EsploraTx): string {
     height: tx.status.block_height,
     time: tx.status.block_time,
     coinbase: tx.vin[0]?.is_coinbase ?? false,
+    coinbase_script: tx.vin[0]?.is_coinbase ? tx.vin[0].scriptsig : null,
     fee: String(tx.fee),
-    nin: tx.vin.length,
+    nin: tx.vin[0]?.is_coinbase ? 0 : tx.vin.length,
     nout: tx.vout.length,
-    vin: tx.vin.map((i, n) => ({
-      n,
-      txid: i.txid,
-      vout: i.vout,
-      scriptsig: i.scriptsig,
-      sequence: i.sequence,
-      type: ETL_TYPE[i.prevout?.scriptpubkey_type ?? ''] ?? 'nonstandard',
-      addresses: i.prevout?.scriptpubkey_address ? [i.prevout.scriptpubkey_address] : [],
-      value: String(i.prevout?.value ?? 0),
-    })),
+    vin: tx.vin
+      .filter((i) => !i.is_coinbase)
+      .map((i, n) => ({
+        n,
+        txid: i.txid,
+        vout: i.vout,
+        scriptsig: i.scriptsig,
+        sequence: i.sequence,
+        type: ETL_TYPE[i.prevout?.scriptpubkey_type ?? ''] ?? 'nonstandard',
+        addresses: i.prevout?.scriptpubkey_address ? [i.prevout.scriptpubkey_address] : [],
+        value: String(i.prevout?.value ?? 0),
+      })),
     vout: tx.vout.map((o, n) => ({
       n,
       script: o.scriptpubkey,
@@ -169,7 +172,16 @@ function writeKeyFile(): string {
 /** Serves the chain as BigQuery would, until done(). */
 export function fakeBigQuery(chain: MemoryChain, options: FakeOptions = {}): FakeBigQuery {
   const jobs = new Map<string, { rows: Row[]; polls: number }>();
-  const fake: FakeBigQuery = { queries: [], dryRuns: 0, resultCalls: 0, done: () => scope.persist(false) };
+  const fake: FakeBigQuery = {
+    queries: [],
+    dryRuns: 0,
+    resultCalls: 0,
+    // Interceptors cannot be removed one scope at a time: clear all, keep the token endpoint.
+    done: () => {
+      nock.cleanAll();
+      fakeCredentials();
+    },
+  };
   const pageSize = options.pageSize ?? Number.MAX_SAFE_INTEGER;
   const page = (jobId: string, start: number) => {
     const job = jobs.get(jobId)!;
@@ -185,7 +197,7 @@ export function fakeBigQuery(chain: MemoryChain, options: FakeOptions = {}): Fak
       ...(next < job.rows.length && { pageToken: `${jobId}:${next}` }),
     };
   };
-  const scope = nock(API)
+  nock(API)
     .persist()
     .post(`/bigquery/v2/projects/${PROJECT}/queries`)
     .query(true)

@@ -141,8 +141,17 @@ export function parseTxRow(text: string, scripts: ReadonlyMap<string, string>): 
   voutRows.forEach((r, k) => int(r, 'n', `${where} vout[${k}]`, k, k));
   const vin: TxIn[] = [];
   if (coinbase) {
-    // blockchain-etl keeps no coinbase input script: the input is rebuilt without one.
-    vin.push({ txid: ZERO_TXID, vout: UINT32_MAX, coinbase: true, prevout: null, sequence: UINT32_MAX });
+    // blockchain-etl lists no coinbase input: it is rebuilt from the block's coinbase_param, with
+    // the usual final sequence (a miner that set another fails the txid check, loudly).
+    const script = o.coinbase_script;
+    vin.push({
+      txid: ZERO_TXID,
+      vout: UINT32_MAX,
+      coinbase: true,
+      prevout: null,
+      sequence: UINT32_MAX,
+      ...(typeof script === 'string' && { scriptsig: hex(o, 'coinbase_script', where) }),
+    });
   } else {
     const nin = int(o, 'nin', where, 1, 1_000_000);
     if (vinRows.length !== nin) fail(where, 'vin', `${nin} inputs`, vinRows.length);

@@ -55,11 +55,13 @@ function scalar(name: string, type: string, value: string): QueryParameter {
 }
 
 /** The JSON body of one transaction row (field names are what rows.ts reads). */
-const TX_BODY = `TO_JSON_STRING(STRUCT(
+const TX_BODY_TEMPLATE = `TO_JSON_STRING(STRUCT(
     t.hash AS hash, t.size AS size, t.virtual_size AS vsize, t.version AS version,
     t.lock_time AS locktime, t.block_hash AS block_hash, t.block_number AS height,
     UNIX_SECONDS(t.block_timestamp) AS time, t.is_coinbase AS coinbase,
     CAST(t.fee AS STRING) AS fee, t.input_count AS nin, t.output_count AS nout,
+    IF(t.is_coinbase, (SELECT b.coinbase_param FROM \`%DATASET%.blocks\` AS b
+      WHERE b.number = t.block_number AND b.timestamp_month = t.block_timestamp_month), NULL) AS coinbase_script,
     ARRAY(SELECT AS STRUCT i.index AS n, i.spent_transaction_hash AS txid,
         i.spent_output_index AS vout, i.script_hex AS scriptsig, i.sequence AS sequence,
         i.type AS type, i.addresses AS addresses, CAST(i.value AS STRING) AS value
@@ -67,6 +69,11 @@ const TX_BODY = `TO_JSON_STRING(STRUCT(
     ARRAY(SELECT AS STRUCT o.index AS n, o.script_hex AS script, o.type AS type,
         CAST(o.value AS STRING) AS value
       FROM UNNEST(t.outputs) AS o ORDER BY o.index) AS vout))`;
+
+/** The body expression for a dataset (the coinbase's input script is kept on its block row). */
+function txBody(dataset: string): string {
+  return TX_BODY_TEMPLATE.replaceAll('%DATASET%', dataset);
+}
 
 /** Every month in the hints, when all the txids have one; otherwise null (scan every month). */
 function monthsOf(txids: readonly string[], hints: MonthHints): string[] | null {
@@ -97,7 +104,9 @@ export function frontierQuery(req: BulkRequest, hints: MonthHints, dataset = DEF
       params.push(dates('tx_months', months));
       where += ' AND t.block_timestamp_month IN UNNEST(@tx_months)';
     }
-    parts.push(`SELECT 'tx' AS kind, t.hash AS k, ${TX_BODY} AS body\n  FROM ${txTable} AS t WHERE ${where}`);
+    parts.push(
+      `SELECT 'tx' AS kind, t.hash AS k, ${txBody(d)} AS body\n  FROM ${txTable} AS t WHERE ${where}`,
+    );
   }
   if (req.outspends.length > 0) {
     params.push(strings('spent', req.outspends));
@@ -144,7 +153,7 @@ kept AS (
 `;
     parts.push(
       `SELECT 'hist' AS kind, address AS k, TO_JSON_STRING(STRUCT(hash AS hash, height AS height)) AS body FROM kept`,
-      `SELECT 'tx' AS kind, t.hash AS k, ${TX_BODY} AS body\n  FROM ${txTable} AS t WHERE t.hash IN (SELECT hash FROM kept)`,
+      `SELECT 'tx' AS kind, t.hash AS k, ${txBody(d)} AS body\n  FROM ${txTable} AS t WHERE t.hash IN (SELECT hash FROM kept)`,
     );
   }
   if (req.tip) {
