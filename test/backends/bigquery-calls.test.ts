@@ -44,6 +44,7 @@ describe('queries per run on --provider bigquery', () => {
     [10, 4],
     [100, 4],
     [100, 2],
+    [1000, 2],
   ])('%i seeds x %i hops: every output found, at most hops + 2 queries', async (n, hops) => {
     const r = await traceCount(n, hops);
     expect(r.err).toBe('');
@@ -58,6 +59,44 @@ describe('queries per run on --provider bigquery', () => {
     // Measured: histories + tip in one, then one statement a hop.
     expect(r.queries.length).toBe(hops + 1);
   });
+
+  // The call-count table of the issue, on one fixture: Esplora requests vs BigQuery queries.
+  it.each([
+    [1, 1, 3, 2],
+    [1, 4, 9, 5],
+    [10, 4, 81, 5],
+    [100, 4, 801, 5],
+    [200, 2, 801, 3],
+  ])(
+    '%i seeds x %i hops: Esplora %i requests, BigQuery %i queries, the same CSV',
+    async (n, hops, esploraCalls, bqQueries) => {
+      const { chain, seeds } = seedChains(n, hops);
+      let requests = 0;
+      nock('http://esplora.test')
+        .get(/.*/)
+        .times(10 * esploraCalls)
+        .reply((uri) => {
+          requests++;
+          const a = chain.answer(uri.replace(/^\/api/, ''));
+          return [a.status, a.body, { 'content-type': a.contentType }];
+        });
+      const common = ['trace', ...seeds, '--hops', String(hops), '--format', 'csv', '-q'];
+      const viaEsplora = captureIO();
+      expect(await main([...common, '--api-url', 'http://esplora.test/api', '--no-cache'], viaEsplora)).toBe(
+        0,
+      );
+      const fake = fakeBigQuery(chain);
+      try {
+        const viaBigQuery = captureIO();
+        expect(await main([...common, '--provider', 'bigquery'], viaBigQuery)).toBe(0);
+        expect(viaBigQuery.out).toBe(viaEsplora.out);
+        expect(requests).toBe(esploraCalls);
+        expect(fake.queries.length).toBe(bqQueries);
+      } finally {
+        fake.done();
+      }
+    },
+  );
 
   it('names the block months of the frontier once they are known (partition pruning)', async () => {
     const r = await traceCount(3, 4);

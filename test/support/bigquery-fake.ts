@@ -120,6 +120,7 @@ function rowsFor(chain: MemoryChain, sql: string, params: Map<string, string[]>)
     });
   }
   const limit = Number(params.get('history_limit')?.[0] ?? 0);
+  const kept = new Set<string>(); // t.hash IN (SELECT hash FROM kept): each body once
   for (const address of params.get('addresses') ?? []) {
     const touching = all
       .filter(
@@ -131,7 +132,8 @@ function rowsFor(chain: MemoryChain, sql: string, params: Map<string, string[]>)
       .slice(0, limit);
     for (const tx of touching) {
       rows.push(['hist', address, JSON.stringify({ hash: tx.txid, height: tx.status.block_height })]);
-      rows.push(['tx', tx.txid, etlBody(tx)]);
+      if (!kept.has(tx.txid)) rows.push(['tx', tx.txid, etlBody(tx)]);
+      kept.add(tx.txid);
     }
   }
   if (sql.includes("'tip' AS kind")) rows.push(['tip', '', String(chain.tipHeight)]);

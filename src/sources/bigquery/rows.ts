@@ -214,7 +214,9 @@ export function assemble(
   const hist = new Map<string, { hash: string; height: number }[]>();
   let tip: number | null = null;
   // Bodies first, so their output scripts fill the prevouts of the children in the same answer.
-  const bodyRows = rows.filter((r) => r.kind === 'tx');
+  // The two body parts may both name a transaction (asked, and in a history): read it once.
+  const seen = new Set<string>();
+  const bodyRows = rows.filter((r) => r.kind === 'tx' && !seen.has(r.key) && seen.add(r.key));
   for (const r of bodyRows) {
     const o = json(r.body, 'tx');
     const id = hash(o, 'hash', 'tx');
