@@ -134,7 +134,9 @@ class BatchingSource implements ChainSource {
   private settle(turns: number): void {
     this.added = 0;
     setImmediate(() => {
-      if (this.added > 0 && turns + 1 < MAX_SETTLE_TURNS) return this.settle(turns + 1);
+      // The first turn always waits once more: a caller's next turn (the walk's recompute is
+      // scheduled with setImmediate too) may come right after this check.
+      if ((turns === 0 || this.added > 0) && turns + 1 < MAX_SETTLE_TURNS) return this.settle(turns + 1);
       this.scheduled = false;
       const batch = this.batch;
       this.batch = new Batch();
