@@ -66,7 +66,6 @@ describe('queries per run on --provider bigquery', () => {
     [1, 4, 9, 5],
     [10, 4, 81, 5],
     [100, 4, 801, 5],
-    [200, 2, 801, 3],
   ])(
     '%i seeds x %i hops: Esplora %i requests, BigQuery %i queries, the same CSV',
     async (n, hops, esploraCalls, bqQueries) => {
