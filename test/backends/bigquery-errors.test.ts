@@ -1,6 +1,9 @@
 // Cost and failure behaviour of --provider bigquery: the dry-run limit (at the boundary), errors
 // BigQuery answers with (quota, billing, bytes-billed limit, auth), polling and paging of
 // results, values that are not integer strings, and option checks. Through nock, no network.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -194,6 +197,38 @@ describe('reading results', () => {
     const r = await run(BQ);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/vout\[0\]: value: expected an integer satoshi string, got "1\.5"/);
+  });
+});
+
+describe('billing project and manifest', () => {
+  it('--bq-project names the project the query jobs go to', async () => {
+    let asked = 0;
+    nock(API)
+      .post('/bigquery/v2/projects/other-project-1/queries')
+      .query(true)
+      .reply(() => {
+        asked++;
+        return [403, errorBody(403, 'accessDenied', 'Access Denied: Project other-project-1')];
+      });
+    const r = await run([...BQ, '--bq-project', 'other-project-1']);
+    expect(asked).toBe(1);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('bigquery: access denied: Access Denied: Project other-project-1');
+  });
+
+  it('the manifest records the data source, queries, dry runs and bytes', async () => {
+    const fake = fakeBigQuery(loadDemoChain(), { bytes: () => 123_456 });
+    const dir = mkdtempSync(join(tmpdir(), 'btctrace-bq-manifest-'));
+    const out = join(dir, 'trace.csv');
+    const r = await run([...BQ, '-o', out, '-q']);
+    expect(r.code).toBe(0);
+    const manifest = readFileSync(`${out}.manifest.json`, 'utf8');
+    const n = fake.queries.length;
+    expect(manifest).toContain('bigquery bigquery-public-data.crypto_bitcoin');
+    expect(manifest).toContain(`"bigquery_queries": ${n}`);
+    expect(manifest).toContain(`"bigquery_dry_runs": ${n}`);
+    expect(manifest).toContain(`"bigquery_bytes_estimated": ${n * 123_456}`);
+    expect(manifest).toContain(`"bigquery_bytes_processed": ${n * 1000}`);
   });
 });
 
