@@ -84,6 +84,23 @@ describe('the dry-run cost limit', () => {
   });
 });
 
+describe('a refusal in the middle of a run', () => {
+  it('the result so far is written, marked partial, exit 1', async () => {
+    let dry = 0;
+    // Queries 1-2 are cheap, the third would scan 5 GB: hops 1-2 are traced, the rest not.
+    const fake = fakeBigQuery(loadDemoChain(), { bytes: () => (++dry >= 3 ? 5e9 : 1000) });
+    const r = await run([...BQ, '--max-bytes-billed', '1GB']);
+    expect(r.code).toBe(1);
+    expect(fake.queries).toHaveLength(2);
+    const rows = r.out.trim().split('\n').slice(1);
+    expect(rows.filter((l) => l.includes(',error,')).length).toBeGreaterThan(0);
+    expect(rows.filter((l) => l.includes(',seed,')).length).toBeGreaterThan(0);
+    expect(r.err).toMatch(
+      /PARTIAL RESULT: .*would scan 5000000000 bytes \(5\.0 GB\), above --max-bytes-billed 1000000000/,
+    );
+  });
+});
+
 describe('errors BigQuery answers with', () => {
   it.each([
     [
