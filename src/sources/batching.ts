@@ -65,7 +65,6 @@ class BatchingSource implements ChainSource {
   private scheduled = false;
   /** Calls added since the last settle check: a batch goes out after a turn that adds none. */
   private added = 0;
-  private bulkCalls = 0;
   /** Bodies that came with an answer (histories, outspends' own transactions): no call needed. */
   private readonly bodies = new Map<string, Tx>();
 
@@ -75,11 +74,6 @@ class BatchingSource implements ChainSource {
 
   stats(): SourceStats {
     return this.backend.stats();
-  }
-
-  /** Bulk calls sent so far (one per frontier). */
-  calls(): number {
-    return this.bulkCalls;
   }
 
   getTx(txid: string): Promise<Tx> {
@@ -155,7 +149,6 @@ class BatchingSource implements ChainSource {
     };
     let answer: BulkAnswer;
     try {
-      this.bulkCalls++;
       answer = await this.backend.fetch(request);
     } catch (e) {
       const all = [
@@ -192,9 +185,7 @@ class BatchingSource implements ChainSource {
   }
 }
 
-export type BatchedSource = ChainSource & { calls(): number };
-
 /** A ChainSource that sends the calls of one frontier to the backend as one bulk call. */
-export function batchedSource(backend: BulkBackend): BatchedSource {
+export function batchedSource(backend: BulkBackend): ChainSource {
   return new BatchingSource(backend);
 }

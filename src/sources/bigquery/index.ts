@@ -4,13 +4,7 @@
 // "unspent" means unspent as of its newest block (the tip height recorded with the run).
 
 import type { AddressStats } from '../../model/tx.js';
-import {
-  batchedSource,
-  type BatchedSource,
-  type BulkAnswer,
-  type BulkBackend,
-  type BulkRequest,
-} from '../batching.js';
+import { batchedSource, type BulkAnswer, type BulkBackend, type BulkRequest } from '../batching.js';
 import { UnavailableError } from '../errors.js';
 import { memoized } from '../memo.js';
 import type { ChainSource, SourceStats } from '../source.js';
@@ -130,7 +124,6 @@ export class BigQueryBackend implements BulkBackend {
 
 export interface BigQueryHandle {
   source: ChainSource;
-  batched: BatchedSource;
   backend: BigQueryBackend;
 }
 
@@ -147,8 +140,7 @@ export function bigQuerySourceFromClient(
     ...(options.dataset !== undefined && { dataset: options.dataset }),
     ...(options.projectId !== undefined && { projectId: options.projectId }),
   });
-  const batched = batchedSource(backend);
-  return { source: memoized(batched), batched, backend };
+  return { source: memoized(batchedSource(backend)), backend };
 }
 
 /** Opens the official client with Application Default Credentials (loaded only now). */
