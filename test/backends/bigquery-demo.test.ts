@@ -26,6 +26,23 @@ async function run(args: string[]) {
 }
 
 describe('--provider bigquery on the demo chain', () => {
+  it('address: the same report as the offline run', async () => {
+    const args = ['address', SHOP_A, '--format', 'json'];
+    const offline = await run([...args, '--offline', DEMO_DIR]);
+    const fake = fakeBigQuery(loadDemoChain());
+    try {
+      const bq = await run([...args, '--provider', 'bigquery', '-q']);
+      expect(bq.err).toBe('');
+      expect(bq.code).toBe(0);
+      // Everything but where the data came from.
+      const strip = (t: string) => t.replace(/"source": "[^"]*"/g, '"source": ""');
+      expect(strip(bq.out)).toBe(strip(offline.out));
+      expect(JSON.parse(bq.out)).toMatchObject({ source: 'bigquery bigquery-public-data.crypto_bitcoin' });
+    } finally {
+      fake.done();
+    }
+  });
+
   it.each([
     ['backward', 'fifo'],
     ['forward', 'poison'],

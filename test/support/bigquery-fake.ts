@@ -137,6 +137,22 @@ function rowsFor(chain: MemoryChain, sql: string, params: Map<string, string[]>)
     }
   }
   if (sql.includes("'tip' AS kind")) rows.push(['tip', '', String(chain.tipHeight)]);
+  const address = params.get('address')?.[0];
+  if (address !== undefined) {
+    // The Esplora host's chain_stats for the same chain, in the statement's row shape.
+    const e = JSON.parse(chain.answer(`/address/${address}`).body) as { chain_stats: Record<string, number> };
+    const c = e.chain_stats;
+    const body = {
+      funded_count: c.funded_txo_count,
+      funded_sum: String(c.funded_txo_sum),
+      spent_count: c.spent_txo_count,
+    };
+    rows.push([
+      'stats',
+      address,
+      JSON.stringify({ ...body, spent_sum: String(c.spent_txo_sum), tx_count: c.tx_count }),
+    ]);
+  }
   return rows;
 }
 

@@ -9,8 +9,8 @@ import { UnavailableError } from '../errors.js';
 import { memoized } from '../memo.js';
 import type { ChainSource, SourceStats } from '../source.js';
 import { QueryRunner, type QueryStats, type RequestClient } from './client.js';
-import { assemble } from './rows.js';
-import { DEFAULT_DATASET, frontierQuery, monthOf } from './sql.js';
+import { assemble, parseAddressStatsRows } from './rows.js';
+import { addressStatsQuery, DEFAULT_DATASET, frontierQuery, monthOf } from './sql.js';
 
 /** Txids, spent txids or addresses one statement carries at most; larger frontiers are split. */
 export const MAX_KEYS_PER_QUERY = 20_000;
@@ -94,13 +94,10 @@ export class BigQueryBackend implements BulkBackend {
     return answer;
   }
 
-  getAddressStats(address: string): Promise<AddressStats> {
-    return Promise.reject(
-      new UnavailableError(
-        `${this.description}: address statistics are not offered by this backend (use an explorer for ${address})`,
-        `address ${address}`,
-      ),
-    );
+  /** One statement of its own: totals are aggregates over the whole chain, not a frontier. */
+  async getAddressStats(address: string): Promise<AddressStats> {
+    const q = addressStatsQuery(address, this.dataset);
+    return parseAddressStatsRows(await this.runner.run(q.sql, q.params, `totals of ${address}`), address);
   }
 
   getTxHex(txid: string): Promise<string> {

@@ -7,7 +7,7 @@
 // script is filled in when the parent has been read (scripts.ts of the backend holds them).
 
 import { address as addressLib, networks } from 'bitcoinjs-lib';
-import type { BlockStatus, Outspend, Tx, TxIn, TxOut } from '../../model/tx.js';
+import type { AddressStats, BlockStatus, Outspend, Tx, TxIn, TxOut } from '../../model/tx.js';
 import type { BulkAnswer, BulkRequest } from '../batching.js';
 import type { AddressHistory } from '../source.js';
 import { MalformedBodyError, MAX_MONEY } from '../parse.js';
@@ -266,4 +266,32 @@ export function assemble(
     histories.set(address, { txs: found.slice(0, maxTxs), complete: found.length <= maxTxs });
   }
   return { txs, outspends, histories, tip };
+}
+
+/** A non-negative integer string within the safe range (an address's lifetime sums). */
+function total(o: Obj, k: string, where: string): number {
+  const v = o[k];
+  if (typeof v !== 'string' || !/^(0|[1-9]\d{0,15})$/.test(v) || !Number.isSafeInteger(Number(v)))
+    fail(where, k, 'an integer string below 2^53', v);
+  return Number(v);
+}
+
+/** The row of addressStatsQuery; the dataset has no mempool, so its totals are zero. */
+export function parseAddressStatsRows(rows: readonly FrontierRow[], address: string): AddressStats {
+  const where = `address stats of ${address}`;
+  if (rows.length !== 1 || rows[0]!.kind !== 'stats' || rows[0]!.key !== address)
+    fail(where, 'rows', 'one stats row for the address', rows.length);
+  const o = json(rows[0]!.body, where);
+  const max = Number.MAX_SAFE_INTEGER;
+  return {
+    address,
+    chain: {
+      fundedTxoCount: int(o, 'funded_count', where, 0, max),
+      fundedTxoSum: total(o, 'funded_sum', where),
+      spentTxoCount: int(o, 'spent_count', where, 0, max),
+      spentTxoSum: total(o, 'spent_sum', where),
+      txCount: int(o, 'tx_count', where, 0, max),
+    },
+    mempool: { fundedTxoCount: 0, fundedTxoSum: 0, spentTxoCount: 0, spentTxoSum: 0, txCount: 0 },
+  };
 }

@@ -165,6 +165,30 @@ kept AS (
   return { sql: `-- btctrace frontier\n${withClause}${parts.join('\nUNION ALL\n')}`, params };
 }
 
+/** One address's totals (the `address` command): funded and spent outputs, transactions. */
+export function addressStatsQuery(address: string, dataset = DEFAULT_DATASET): FrontierQuery {
+  const t = `\`${checkDataset(dataset)}.transactions\``;
+  const sql = `-- btctrace address stats
+WITH funded AS (
+  SELECT COUNT(*) AS n, CAST(IFNULL(SUM(o.value), 0) AS STRING) AS s
+  FROM ${t} AS t, UNNEST(t.outputs) AS o WHERE @address IN UNNEST(o.addresses)
+),
+spent AS (
+  SELECT COUNT(*) AS n, CAST(IFNULL(SUM(i.value), 0) AS STRING) AS s
+  FROM ${t} AS t, UNNEST(t.inputs) AS i WHERE @address IN UNNEST(i.addresses)
+),
+txs AS (
+  SELECT COUNT(*) AS n FROM ${t} AS t
+  WHERE EXISTS(SELECT 1 FROM UNNEST(t.outputs) AS o WHERE @address IN UNNEST(o.addresses))
+     OR EXISTS(SELECT 1 FROM UNNEST(t.inputs) AS i WHERE @address IN UNNEST(i.addresses))
+)
+SELECT 'stats' AS kind, @address AS k, TO_JSON_STRING(STRUCT(
+    funded.n AS funded_count, funded.s AS funded_sum, spent.n AS spent_count, spent.s AS spent_sum,
+    txs.n AS tx_count)) AS body
+FROM funded, spent, txs`;
+  return { sql, params: [scalar('address', 'STRING', address)] };
+}
+
 /** Block month of a block time (seconds, UTC), as the partition column holds it. */
 export function monthOf(time: number): string {
   const d = new Date(time * 1000);
