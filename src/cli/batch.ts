@@ -280,7 +280,9 @@ async function runBatchLocked(req: BatchRequest, deps: BatchDeps): Promise<Batch
   const handle = jobs.length > 0 ? await openSourceHandle(req.trace.source, io, deps.openSource) : null;
   const shared = handle?.source ?? null;
   try {
-    const limit = pLimit(req.parallel);
+    // BigQuery answers a whole frontier in one query: every seed runs at once, in lockstep, so a
+    // batch costs about hops + 2 queries however many seeds it has (src/sources/batching.ts).
+    const limit = pLimit(req.trace.source.bigquery ? Math.max(1, jobs.length) : req.parallel);
     if (jobs.length > 0 && !req.trace.quiet)
       io.stderr(`batch: ${jobs.length} to trace, ${rows.filter((r) => r.resumed).length} already done\n`);
     let finished = 0;

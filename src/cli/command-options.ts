@@ -40,7 +40,15 @@ export function addSourceOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--network <name>', 'mainnet, testnet or signet').default('mainnet'))
     .addOption(
-      new Option('--provider <name>', 'named public explorer: mempool or blockstream').default('mempool'),
+      new Option(
+        '--provider <name>',
+        'named public explorer (mempool or blockstream), or bigquery (Google BigQuery crypto_bitcoin, Application Default Credentials)',
+      ).default('mempool'),
+    )
+    .option('--bq-project <id>', 'with --provider bigquery: the Google Cloud project billed for the queries')
+    .option(
+      '--max-bytes-billed <bytes>',
+      'with --provider bigquery: refuse any query whose dry run scans more (e.g. 500GB, 1TiB; default 100GB)',
     )
     .option(
       '--api-url <url>',

@@ -7,6 +7,7 @@ import type { RunCache } from '../sources/cache.js';
 import type { VerifiedSource } from '../sources/verify.js';
 import type { IO } from './io.js';
 import { existsSync, statSync } from 'node:fs';
+import { bigQueryRequest, openBigQueryHandle, type BigQueryRequest } from './bigquery-options.js';
 import { defaultCacheDir } from '../sources/cache-paths.js';
 import {
   optString,
@@ -45,7 +46,9 @@ export class SecretUrl {
 
 export interface SourceRequest {
   network: NetworkName;
-  provider: 'mempool' | 'blockstream';
+  provider: 'mempool' | 'blockstream' | 'bigquery';
+  /** --provider bigquery: billing project, cost limit per query, print the dry-run estimates. */
+  bigquery?: BigQueryRequest;
   /** --api-url without user info or query: what messages and manifests show. */
   apiUrl?: string;
   /** --api-url as given, when it carries user info or a query string (sent, never shown). */
@@ -68,10 +71,18 @@ export function sourceRequest(opts: Record<string, unknown>): SourceRequest {
     provider: parseChoice('--provider', optString(opts, 'provider', 'mempool'), [
       'mempool',
       'blockstream',
+      'bigquery',
     ] as const),
     cacheDir: opts.cache === false ? null : optString(opts, 'cacheDir', '') || defaultCacheDir(),
     verifyTxids: opts.verifyTxids === true,
   };
+  if (req.provider === 'bigquery') {
+    req.bigquery = bigQueryRequest(opts, req);
+    req.cacheDir = null; // answers are per query; the dataset itself is the store
+    return req;
+  } else if (typeof opts.bqProject === 'string' || typeof opts.maxBytesBilled === 'string') {
+    throw new InputError('--bq-project and --max-bytes-billed apply to --provider bigquery only');
+  }
   if (typeof opts.apiUrl === 'string') {
     const given = parseUrlOption('--api-url', opts.apiUrl);
     req.apiUrl = publicApiUrl(given);
@@ -100,6 +111,8 @@ export function sourceRequest(opts: Record<string, unknown>): SourceRequest {
 export function describeSourceRequest(req: SourceRequest): string {
   if (req.offline) return `offline recording ${req.offline}`;
   if (req.apiUrl) return `esplora ${req.apiUrl}`;
+  if (req.bigquery)
+    return `bigquery bigquery-public-data.crypto_bitcoin${req.bigquery.project ? ` (billing project ${req.bigquery.project})` : ''}`;
   return `esplora provider ${req.provider}`;
 }
 
@@ -123,6 +136,7 @@ export async function openSourceHandle(
   injected?: (req: SourceRequest) => ChainSource,
 ): Promise<SourceHandle> {
   if (injected) return { source: injected(req), counts: () => ({}), close: () => {} };
+  if (req.bigquery) return openBigQueryHandle(req.bigquery, io);
   const { createSource } = await import('../sources/index.js');
   let opened: RunCache | null = null;
   if (req.cacheDir !== null) {

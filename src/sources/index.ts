@@ -17,7 +17,7 @@ import type { ChainSource } from './source.js';
 
 export interface CreateSourceOptions extends HttpTiming {
   /** Named public explorer (default mempool); ignored when apiUrl is given. */
-  provider?: ProviderName;
+  provider?: ProviderName | 'bigquery';
   /** Esplora base URL, e.g. http://localhost:3000/api; used as given (network ignored). */
   apiUrl?: string;
   network?: Network;
@@ -57,8 +57,12 @@ export function createSource(options: CreateSourceOptions = {}): ChainSource {
     options.onTransport?.(directory);
     return memoized(new EsploraSource(directory, { bulkOutspends: false }));
   }
+  // BigQuery is no Esplora host: it is opened with openBigQuerySource (src/sources/bigquery/).
+  if (options.provider === 'bigquery' && options.apiUrl === undefined)
+    throw new InputError('--provider bigquery is opened through openBigQuerySource, not createSource');
+  const provider = options.provider === 'bigquery' ? DEFAULT_PROVIDER : options.provider;
   const baseUrl =
-    options.apiUrl ?? providerBaseUrl(options.provider ?? DEFAULT_PROVIDER, options.network ?? 'mainnet');
+    options.apiUrl ?? providerBaseUrl(provider ?? DEFAULT_PROVIDER, options.network ?? 'mainnet');
   const policy = hostPolicy(baseUrl, {
     ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
     ...(options.rate !== undefined && { rate: options.rate }),
