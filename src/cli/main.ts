@@ -7,6 +7,7 @@ import { SourceError } from '../sources/errors.js';
 import { SeedsFailedError } from '../trace/errors.js';
 import { toolVersion } from '../version.js';
 import { processIO, type IO } from './io.js';
+import { registerLabelsCommand } from './labels-command.js';
 
 const COINJOIN_VETO_HELP =
   'weakest CoinJoin finding that stops common-input links: definite, likely or possible';
@@ -301,6 +302,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       setCode(await runVerifyCommand(manifest, io));
     });
 
+  registerLabelsCommand(program, io, setCode);
   return program;
 }
 

@@ -20,8 +20,19 @@ const MAX_DEPTH = 16;
 const IMPORTABLE = /\.(ya?ml|csv|txt|xml)$/i;
 
 export interface ImportOptions extends PlainListOptions {
-  /** The list name for a single file (default: its file name). */
+  /** The list name for a single file (default: its file name; OFAC_LIST_NAME for OFAC lists). */
   list?: string;
+  /** The list's date when the file does not give one. */
+  date?: string;
+}
+
+/** OFAC lists, XML or plain, share one name: importing a newer one replaces the older. */
+export const OFAC_LIST_NAME = 'ofac-sdn';
+
+function named(list: ImportedList, o: ImportOptions): ImportedList {
+  if (o.list === undefined && list.kind === 'ofac') list.name = OFAC_LIST_NAME;
+  if (list.date === null && o.date !== undefined) list.date = o.date;
+  return list;
 }
 
 /** A file that was looked at and not imported, with why (a directory's README, CI config). */
@@ -69,10 +80,10 @@ export function readLabelFile(file: string, o: ImportOptions, fromDirectory: boo
   const source = readInputTextSync(file, { what: 'label file', maxBytes: MAX_LABEL_FILE_BYTES });
   const name = o.list ?? path.basename(file);
   const head = source.slice(0, 4096).replace(/^\uFEFF/, '');
-  if (looksLikeSdnXml(head)) return readSdnXml(source, file, name);
+  if (looksLikeSdnXml(head)) return named(readSdnXml(source, file, name), o);
   const firstLine = head.split('\n', 1)[0]!;
-  if (looksLikeLabelCsv(firstLine)) return readCsvLabels(source, file, name);
-  if (looksLikePlainList(head)) return readPlainList(source, file, name, o);
+  if (looksLikeLabelCsv(firstLine)) return named(readCsvLabels(source, file, name), o);
+  if (looksLikePlainList(head)) return named(readPlainList(source, file, name, o), o);
   let doc: unknown;
   try {
     doc = loadYaml(source, file);
@@ -82,7 +93,7 @@ export function readLabelFile(file: string, o: ImportOptions, fromDirectory: boo
     if (fromDirectory) return { file, reason: `YAML error: ${why}`, failed: true };
     throw new InputError(`${file}: not a label file this importer knows (as YAML: ${why})`);
   }
-  if (isTagPack(doc)) return readTagPack(doc, source, file, name);
+  if (isTagPack(doc)) return named(readTagPack(doc, source, file, name), o);
   if (isActorPack(doc)) return readActorPack(doc, file, name);
   if (fromDirectory) return { file, reason: 'not a TagPack or actor pack', failed: false };
   throw new InputError(
