@@ -67,7 +67,7 @@ describe('import', () => {
     const s = fresh();
     s.importList(file('packs/shop.yaml'), NOW);
     s.importList(file('labels.csv'), NOW);
-    expect(storeStats(s)).toMatchObject({ labels: 6, addresses: 4 }) // the CSV labels two of the pack's addresses;
+    expect(storeStats(s)).toMatchObject({ labels: 6, addresses: 4 }); // the CSV labels two of the pack's addresses;
     expect(s.removeList('labels.csv')).toBe(2);
     expect(s.removeList('labels.csv')).toBeNull();
     expect(storeStats(s)).toMatchObject({ labels: 4, addresses: 4 });
