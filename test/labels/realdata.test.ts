@@ -44,7 +44,7 @@ describe.skipIf(!existsSync(TAGPACKS))('the real TagPack collection', () => {
     expect([s.labels, s.addresses, s.actors]).toEqual([491_252, 482_347, 3_813]);
     expect(s.lists.find((l) => l.name === 'walletexplorer.yaml')).toMatchObject({
       kind: 'tagpack',
-      date: '2019-07-03',
+      date: '2021-11-11',
     });
   });
 
