@@ -17,7 +17,7 @@ export const BAD_LINES_PER_FILE = 20;
 const n = (x: number) => x.toLocaleString('en');
 
 function importOptions(opts: Record<string, unknown>, files: number): ImportOptions {
-  const str = (k: string) => (typeof opts[k] === 'string' ? (opts[k]) : undefined);
+  const str = (k: string) => (typeof opts[k] === 'string' ? opts[k] : undefined);
   const o: ImportOptions = {
     list: str('list'),
     label: str('label'),

@@ -69,7 +69,9 @@ describe('TagPack YAML', () => {
       {
         file,
         line: 23,
-        reason: expect.stringMatching(/^1NDyJtNTjmwk5xPNhjgAMu4HDHigtobu1t: not a valid Bitcoin address/),
+        reason: expect.stringMatching(
+          /^1NDyJtNTjmwk5xPNhjgAMu4HDHigtobu1t: not a valid Bitcoin address/,
+        ) as string,
       },
       { file, line: 33, reason: '16ZSAEfYpPCj3D94fsNt2okYj9Ue8mxy6T: no label' },
       { file, line: 35, reason: '3Lpoy53K625zVeE47ZasiG5jGkAxJ27kh1: unknown confidence "very_sure"' },
@@ -162,7 +164,7 @@ describe('OFAC', () => {
     expect(list.bad).toEqual([
       expect.objectContaining({
         line: 41,
-        reason: expect.stringMatching(/^16ZSAEfYpPCj3D94fsNt2okYj9Ue8mxy6X: /),
+        reason: expect.stringMatching(/^16ZSAEfYpPCj3D94fsNt2okYj9Ue8mxy6X: /) as string,
       }),
     ]);
   });

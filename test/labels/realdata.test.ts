@@ -98,7 +98,11 @@ describe.skipIf(!existsSync(OFAC))('the real OFAC XBT list', () => {
     if (!('labels' in r)) throw new Error(r.reason);
     expect([r.kind, r.name, r.labels.length]).toEqual(['ofac', 'ofac-sdn', 434]);
     expect(r.bad).toEqual([
-      { file: OFAC, line: 355, reason: expect.stringMatching(/^TUCsTq7TofTCJRRoHk6RvhMoS2mJLm5Yzq: /) },
+      {
+        file: OFAC,
+        line: 355,
+        reason: expect.stringMatching(/^TUCsTq7TofTCJRRoHk6RvhMoS2mJLm5Yzq: /) as string,
+      },
     ]);
     const s = LabelStore.open(path.join(work, 'ofac.sqlite'), { create: true });
     s.importList(r, NOW);
