@@ -110,7 +110,13 @@ export function runLabelsImport(paths: string[], opts: Record<string, unknown>, 
   const group = (m: Map<string, number>) =>
     [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${n(v)} ${safeText(k)}`);
   io.stdout(bad ? `skipped ${n(bad)} bad tags: ${group(badBy).join('; ')}\n` : 'skipped 0 bad tags\n');
-  if (skippedBy.size) io.stdout(`left out (not Bitcoin address tags): ${group(skippedBy).join(', ')}\n`);
+  if (skippedBy.size) {
+    // the five largest reasons by name, the long tail of other currencies as one count
+    const all = group(skippedBy);
+    const rest = [...skippedBy.values()].sort((a, b) => b - a).slice(5);
+    const tail = rest.length ? `, and ${n(rest.reduce((a, b) => a + b, 0))} more of ${rest.length} other kinds` : '';
+    io.stdout(`left out (not Bitcoin address tags): ${all.slice(0, 5).join(', ')}${tail}\n`);
+  }
   if (failed) {
     io.stderr(`btctrace: ${failed} files could not be read (NOT IMPORTED above); the others were imported\n`);
     return 1;

@@ -19,6 +19,8 @@ import { parseChoice } from './parse.js';
 
 const n = (x: number) => x.toLocaleString('en');
 const CHUNK = 1000;
+/** One line per row, no rules between rows. */
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
 function storeFile(opts: Record<string, unknown>, io: IO): string {
   return labelsFile(typeof opts.labelsDb === 'string' ? opts.labelsDb : undefined, io.env).file;
@@ -106,6 +108,7 @@ export function runLabelsList(opts: Record<string, unknown>, io: IO): number {
       const t = new Table({
         head: ['address', 'label', 'category', 'abuse', 'confidence', 'list'],
         style: { head: [], border: [] },
+        chars: COMPACT,
       });
       let count = 0;
       for (const l of rows) {
@@ -133,10 +136,15 @@ export function runLabelsStats(opts: Record<string, unknown>, io: IO): number {
   try {
     const s = storeStats(store);
     const style = { head: [], border: [] };
-    const lists = new Table({ head: ['list', 'kind', 'date', 'labels', 'addresses', 'bad tags'], style });
+    const chars = COMPACT;
+    const lists = new Table({
+      head: ['list', 'kind', 'date', 'labels', 'addresses', 'bad tags'],
+      style,
+      chars,
+    });
     for (const l of s.lists)
       lists.push([safeText(l.name), l.kind, l.date ?? '', n(l.labels), n(l.addresses), n(l.bad)]);
-    const terms = new Table({ head: ['category / abuse', 'kind', 'labels', 'addresses'], style });
+    const terms = new Table({ head: ['category / abuse', 'kind', 'labels', 'addresses'], style, chars });
     for (const c of s.categories) terms.push([safeText(c.term), c.kind, n(c.labels), n(c.addresses)]);
     const ofac = store.hasOfacList()
       ? 'the bundled OFAC list is superseded by an imported OFAC list'
