@@ -13,6 +13,10 @@ const FILTERS: [string, string][] = [
   ['--source <list>', 'only labels of this imported list (see labels stats)'],
 ];
 
+const EXIT = '\nExit codes: 0 ok; 2 bad input (a one-line message names the value).';
+const IMPORT_EXIT =
+  '\nExit codes: 0 ok (bad tags are skipped and counted); 1 a file found in a directory could not be read (the others are imported); 2 bad input.';
+
 function examples(lines: string[]): string {
   return `Examples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 }
@@ -33,6 +37,7 @@ export function registerLabelsCommand(program: Command, io: IO, setCode: (code: 
         'btctrace labels import hosts.txt --label "Hoster X" --category hosting',
       ]),
     )
+    .addHelpText('after', IMPORT_EXIT)
     .description('import label files; a file imported again replaces its earlier labels')
     .argument(
       '<file-or-dir...>',
@@ -53,6 +58,14 @@ export function registerLabelsCommand(program: Command, io: IO, setCode: (code: 
 
   const list = labels
     .command('list')
+    .addHelpText(
+      'before',
+      examples([
+        'btctrace labels list --address 1NDyJtNTjmwk5xPNhjgAMu4HDHigtobu1s',
+        'btctrace labels list --category ransomware --format csv > ransomware.csv',
+      ]),
+    )
+    .addHelpText('after', EXIT)
     .description('the labels in the store, by address')
     .option('--labels-db <file>', DB_HELP)
     .addOption(new Option('--format <fmt>', 'table, csv or json').default('table'));
@@ -64,6 +77,11 @@ export function registerLabelsCommand(program: Command, io: IO, setCode: (code: 
 
   labels
     .command('stats')
+    .addHelpText(
+      'before',
+      examples(['btctrace labels stats', 'btctrace labels stats --labels-db case1/labels.sqlite']),
+    )
+    .addHelpText('after', EXIT)
     .description('labels and addresses per imported list and per category / abuse term')
     .option('--labels-db <file>', DB_HELP)
     .action(async (opts: Record<string, unknown>) => {
@@ -73,6 +91,11 @@ export function registerLabelsCommand(program: Command, io: IO, setCode: (code: 
 
   labels
     .command('remove')
+    .addHelpText(
+      'before',
+      examples(['btctrace labels remove --source my-labels.csv', 'btctrace labels remove --source ofac-sdn']),
+    )
+    .addHelpText('after', EXIT)
     .description('remove one imported list and its labels')
     .requiredOption('--source <list>', 'the list name (see labels stats)')
     .option('--labels-db <file>', DB_HELP)
@@ -90,6 +113,7 @@ export function registerLabelsCommand(program: Command, io: IO, setCode: (code: 
         'btctrace labels export --format tagpack --category exchange > exchanges.yaml',
       ]),
     )
+    .addHelpText('after', EXIT)
     .description('write labels as CSV (imports again as is) or as a TagPack, to stdout')
     .option('--labels-db <file>', DB_HELP)
     .addOption(new Option('--format <fmt>', 'csv or tagpack').default('csv'));

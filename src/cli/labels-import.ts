@@ -23,7 +23,10 @@ function importOptions(opts: Record<string, unknown>, files: number): ImportOpti
     label: str('label'),
     category: str('category'),
     abuse: str('abuse'),
+    date: str('date'),
   };
+  if (o.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.date))
+    throw new InputError(`--date ${o.date}: give the list's date as yyyy-mm-dd`);
   if (o.list !== undefined && files !== 1)
     throw new InputError(`--list ${o.list}: names one file's list, but ${files} files are imported`);
   if (o.list !== undefined && !/^[^\s/\\][^/\\]{0,199}$/.test(o.list))
@@ -114,7 +117,9 @@ export function runLabelsImport(paths: string[], opts: Record<string, unknown>, 
     // the five largest reasons by name, the long tail of other currencies as one count
     const all = group(skippedBy);
     const rest = [...skippedBy.values()].sort((a, b) => b - a).slice(5);
-    const tail = rest.length ? `, and ${n(rest.reduce((a, b) => a + b, 0))} more of ${rest.length} other kinds` : '';
+    const tail = rest.length
+      ? `, and ${n(rest.reduce((a, b) => a + b, 0))} more of ${rest.length} other kinds`
+      : '';
     io.stdout(`left out (not Bitcoin address tags): ${all.slice(0, 5).join(', ')}${tail}\n`);
   }
   if (failed) {

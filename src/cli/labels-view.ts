@@ -12,6 +12,7 @@ import { labelsFile } from '../labels/paths.js';
 import { queryLabels, storeStats, type AddressedLabel, type LabelFilter } from '../labels/store-query.js';
 import { LabelStore } from '../labels/store.js';
 import { confidenceName } from '../labels/taxonomy.js';
+import { guardText } from '../output/csv.js';
 import { safeText } from '../output/table.js';
 import { toolVersion } from '../version.js';
 import type { IO } from './io.js';
@@ -54,15 +55,16 @@ function filterOf(opts: Record<string, unknown>): LabelFilter {
   return f;
 }
 
+/** Text cells guarded against spreadsheet formulas (the CSV importer takes the guard off again). */
 function csvRecord(l: AddressedLabel): (string | number)[] {
   return [
     l.address,
-    l.label,
-    l.category ?? '',
-    l.abuse ?? '',
-    l.actor ?? '',
+    guardText(l.label),
+    guardText(l.category ?? ''),
+    guardText(l.abuse ?? ''),
+    guardText(l.actor ?? ''),
     l.confidence ?? '',
-    l.source ?? '',
+    guardText(l.source ?? ''),
     l.definesCluster ? 'true' : 'false',
   ];
 }
@@ -74,7 +76,7 @@ function writeCsv(rows: Iterable<AddressedLabel>, io: IO, withList: boolean): nu
   let count = 0;
   let batch: (string | number)[][] = [];
   for (const l of rows) {
-    batch.push(withList ? [...csvRecord(l), l.list, l.listDate ?? ''] : csvRecord(l));
+    batch.push(withList ? [...csvRecord(l), guardText(l.list), l.listDate ?? ''] : csvRecord(l));
     count++;
     if (batch.length === CHUNK) {
       io.stdout(stringify(batch, { record_delimiter: '\n' }));

@@ -18,9 +18,11 @@ export const CSV_COLUMNS = [
   'defines_cluster',
 ] as const;
 
+/** A cell; a leading quote that guarded a formula-like cell ("'=x", written by export) comes off. */
 const orNull = (s: string | undefined): string | null => {
   const t = (s ?? '').trim();
-  return t === '' ? null : t;
+  if (t === '') return null;
+  return /^'[=+\-@\t\r]/.test(t) ? t.slice(1) : t;
 };
 
 /** True when the first line is a header naming address and label. */

@@ -98,6 +98,18 @@ describe('btctrace labels', () => {
     );
   });
 
+  it('a formula-like cell is exported with a guarding quote and imports back unguarded', () => {
+    const a = path.join(work, 'guard-a.sqlite');
+    const b = path.join(work, 'guard-b.sqlite');
+    expect(runBin(['labels', 'import', path.join(FIX, 'labels.csv'), '--labels-db', a]).code).toBe(0);
+    const first = runBin(['labels', 'export', '--labels-db', a]).stdout;
+    expect(first).toContain(`,90,"'=HYPERLINK(""x"") seizure report",false\n`);
+    const file = path.join(work, 'guard.csv');
+    writeFileSync(file, first);
+    runBin(['labels', 'import', file, '--list', 'labels.csv', '--labels-db', b]);
+    expect(runBin(['labels', 'export', '--labels-db', b]).stdout).toBe(first);
+  });
+
   it('a TagPack export imports again with the same addresses and labels', () => {
     const pack = bin('labels', 'export', '--format', 'tagpack', '--source', 'shop.yaml');
     expect(pack.code).toBe(0);
@@ -138,6 +150,50 @@ describe('btctrace labels', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
+
+  it('--date dates a list whose file does not say; a bad date is exit 2', () => {
+    const ofacDb = path.join(work, 'ofac.sqlite');
+    const list = path.join(FIX, 'addresses.txt');
+    const r = runBin([
+      'labels',
+      'import',
+      list,
+      '--label',
+      'Hoster X',
+      '--date',
+      '2024-09-27',
+      '--labels-db',
+      ofacDb,
+    ]);
+    expect(r.stdout.split('\n')[0]).toBe('addresses.txt: 2 labels (plain, 1 bad, dated 2024-09-27)');
+    const bad = runBin([
+      'labels',
+      'import',
+      list,
+      '--label',
+      'X',
+      '--date',
+      '27.09.2024',
+      '--labels-db',
+      ofacDb,
+    ]);
+    expect([bad.code, bad.stderr]).toEqual([
+      2,
+      "btctrace: --date 27.09.2024: give the list's date as yyyy-mm-dd\n",
+    ]);
+  });
+
+  it.each(['import', 'list', 'stats', 'remove', 'export'])(
+    'labels %s --help starts with examples, ends with exit codes',
+    (sub) => {
+      const r = runBin(['labels', sub, '--help']);
+      expect(r.code).toBe(0);
+      const lines = r.stdout.split('\n');
+      expect(lines[0]).toBe('Examples:');
+      expect(lines[1]).toMatch(new RegExp(`^  \\$ btctrace labels ${sub}( |$)`));
+      expect(r.stdout).toMatch(/Exit codes: 0 ok.*2 bad input/);
+    },
+  );
 
   it('without a store: says so and names the bundled OFAC list', () => {
     const r = runBin(['labels', 'stats', '--labels-db', path.join(work, 'absent.sqlite')]);
