@@ -20,6 +20,8 @@ import { parseChoice } from './parse.js';
 
 const n = (x: number) => x.toLocaleString('en');
 const CHUNK = 1000;
+/** Rows drawn by `labels list` as a table. */
+export const TABLE_ROWS = 1000;
 /** One line per row, no rules between rows. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
@@ -114,17 +116,18 @@ export function runLabelsList(opts: Record<string, unknown>, io: IO): number {
       });
       let count = 0;
       for (const l of rows) {
+        if (count++ >= TABLE_ROWS) continue; // counted, not drawn: a table of the whole store helps no one
         t.push([
           l.address,
           safeText(l.label),
-          l.category ?? '',
-          l.abuse ?? '',
+          safeText(l.category ?? ''),
+          safeText(l.abuse ?? ''),
           l.confidence ?? '',
           safeText(l.list),
         ]);
-        count++;
       }
-      io.stdout(count ? `${t.toString()}\n${n(count)} labels\n` : 'no labels match\n');
+      const more = count > TABLE_ROWS ? ` (the first ${n(TABLE_ROWS)} shown; --format csv for all)` : '';
+      io.stdout(count ? `${t.toString()}\n${n(count)} labels${more}\n` : 'no labels match\n');
     }
   } finally {
     store.close();

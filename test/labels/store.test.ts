@@ -7,6 +7,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addLabelOptions, openLabelBook } from '../../src/cli/label-options.js';
 import { Command } from 'commander';
+import { runLabelsList, TABLE_ROWS } from '../../src/cli/labels-view.js';
+import { captureIO } from '../cli/helpers.js';
 import { BUNDLED_OFAC_NAME, bundledOfacBook } from '../../src/labels/books.js';
 import { readLabelFile } from '../../src/labels/import-files.js';
 import { defaultLabelsFile, labelsFile } from '../../src/labels/paths.js';
@@ -241,5 +243,25 @@ describe('where the store lives', () => {
     expect(() => LabelStore.open(bad, { create: false })).toThrow(
       /labels\.csv: not a usable btctrace label store/,
     );
+  });
+});
+
+describe('labels list as a table', () => {
+  it.each([
+    [TABLE_ROWS, `${TABLE_ROWS.toLocaleString('en')} labels\n`],
+    [
+      TABLE_ROWS + 1,
+      `${(TABLE_ROWS + 1).toLocaleString('en')} labels (the first 1,000 shown; --format csv for all)\n`,
+    ],
+  ])('%i labels: the count line', (count, last) => {
+    const s = fresh();
+    const list = emptyList('many', 'csv', 'many.csv');
+    for (let i = 0; i < count; i++) list.labels.push(rec(`bc1qtest${String(i).padStart(6, '0')}`, 'L', null));
+    s.importList(list, NOW);
+    s.close();
+    const io = captureIO();
+    expect(runLabelsList({ labelsDb: s.file, format: 'table' }, io)).toBe(0);
+    expect(io.out.endsWith(`┘\n${last}`)).toBe(true);
+    expect(io.out.split('\n').filter((l) => l.startsWith('│ bc1qtest'))).toHaveLength(TABLE_ROWS);
   });
 });
