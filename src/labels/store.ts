@@ -40,6 +40,8 @@ interface LabelRow {
   jurisdictions: string | null;
 }
 
+type LookupRow = Omit<LabelRow, 'list' | 'list_date' | 'actor_label' | 'jurisdictions'> & { list_id: number };
+
 export const LABEL_COLUMNS = `l.address, l.label, l.category, l.abuse, l.actor, l.confidence, l.source,
   l.defines_cluster, s.name AS list, s.date AS list_date, a.label AS actor_label, a.jurisdictions
   FROM labels l JOIN lists s ON s.id = l.list_id LEFT JOIN actors a ON a.id = l.actor`;
@@ -64,7 +66,13 @@ export function rowToLabel(r: LabelRow): Label {
 }
 
 export class LabelStore implements LabelBook {
-  private readonly byCount = new Map<number, Database.Statement<string[], LabelRow>>();
+  private readonly byCount = new Map<number, Database.Statement<string[], LookupRow>>();
+  private cache:
+    | {
+        lists: Map<number, { name: string; date: string | null }>;
+        actors: Map<string, { label: string; jurisdictions: string[] }>;
+      }
+    | undefined;
 
   private constructor(
     readonly db: Database.Database,
@@ -82,6 +90,7 @@ export class LabelStore implements LabelBook {
 
   /** Stores one list, replacing every label and actor a list of the same name held. */
   importList(list: ImportedList, now: Date): ImportOutcome {
+    this.cache = undefined;
     const db = this.db;
     const insert = db.prepare(
       `INSERT INTO labels (list_id, address, label, category, abuse, actor, confidence, source, defines_cluster)
@@ -112,6 +121,7 @@ export class LabelStore implements LabelBook {
 
   /** Removes a list and its labels; the number of labels removed, or null when no such list. */
   removeList(name: string): number | null {
+    this.cache = undefined;
     return this.db.transaction((): number | null => {
       const id = this.db.prepare('SELECT id FROM lists WHERE name = ?').pluck().get(name) as
         number | undefined;
@@ -126,16 +136,56 @@ export class LabelStore implements LabelBook {
   lookup(addresses: readonly string[]): ReadonlyMap<string, readonly Label[]> {
     const out = new Map<string, Label[]>();
     const unique = [...new Set(addresses)];
+    const { lists, actors } = this.joined();
     for (let i = 0; i < unique.length; i += LOOKUP_BATCH) {
       const batch = unique.slice(i, i + LOOKUP_BATCH);
       for (const r of this.statement(batch.length).all(...batch)) {
+        const list = lists.get(r.list_id)!;
+        const actor = r.actor === null ? undefined : actors.get(r.actor);
+        const label: Label = {
+          label: r.label,
+          category: r.category,
+          abuse: r.abuse,
+          actor: r.actor,
+          confidence: r.confidence,
+          source: r.source,
+          list: list.name,
+          listDate: list.date,
+          definesCluster: r.defines_cluster === 1,
+        };
+        if (actor) [label.actorName, label.jurisdictions] = [actor.label, actor.jurisdictions];
         const labels = out.get(r.address) ?? [];
-        labels.push(rowToLabel(r));
+        labels.push(label);
         out.set(r.address, labels);
       }
     }
     for (const labels of out.values()) labels.sort(compareLabels);
     return out;
+  }
+
+  /**
+   * Lists and actors held in memory for lookups (85 lists and 3,813 actors for the whole
+   * GraphSense collection): joining them in SQL per row took half the lookup time.
+   */
+  private joined(): NonNullable<typeof this.cache> {
+    if (!this.cache) {
+      const lists = new Map<number, { name: string; date: string | null }>();
+      for (const r of this.db.prepare('SELECT id, name, date FROM lists').all() as {
+        id: number;
+        name: string;
+        date: string | null;
+      }[])
+        lists.set(r.id, { name: r.name, date: r.date });
+      const actors = new Map<string, { label: string; jurisdictions: string[] }>();
+      for (const a of this.db.prepare('SELECT id, label, jurisdictions FROM actors').all() as {
+        id: string;
+        label: string;
+        jurisdictions: string;
+      }[])
+        actors.set(a.id, { label: a.label, jurisdictions: JSON.parse(a.jurisdictions) as string[] });
+      this.cache = { lists, actors };
+    }
+    return this.cache;
   }
 
   vocabulary(): ReadonlySet<string> {
@@ -163,11 +213,12 @@ export class LabelStore implements LabelBook {
     return this.db.prepare("SELECT 1 FROM lists WHERE kind = 'ofac' LIMIT 1").get() !== undefined;
   }
 
-  private statement(n: number): Database.Statement<string[], LabelRow> {
+  private statement(n: number): Database.Statement<string[], LookupRow> {
     let s = this.byCount.get(n);
     if (!s) {
-      s = this.db.prepare<string[], LabelRow>(
-        `SELECT ${LABEL_COLUMNS} WHERE l.address IN (${Array(n).fill('?').join(',')})`,
+      s = this.db.prepare<string[], LookupRow>(
+        `SELECT address, label, category, abuse, actor, confidence, source, defines_cluster, list_id
+         FROM labels WHERE address IN (${Array(n).fill('?').join(',')})`,
       );
       this.byCount.set(n, s);
     }
