@@ -21,6 +21,7 @@ import {
   TAGS_HELP,
 } from './command-options.js';
 import { registerAttributionCommands } from './commands/attribution.js';
+import { registerLabelsCommand } from './labels-command.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -233,6 +234,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
 
   registerAttributionCommands(program, io, setCode, readStdin);
 
+  registerLabelsCommand(program, io, setCode);
   return program;
 }
 

@@ -20,6 +20,9 @@ export interface Label {
   listDate: string | null;
   /** True when the label names the owner of the whole cluster (TagPack is_cluster_definer). */
   definesCluster: boolean;
+  /** The actor's name and jurisdictions (country codes) from an imported actor pack, when known. */
+  actorName?: string | null;
+  jurisdictions?: readonly string[];
 }
 
 export interface LabelList {

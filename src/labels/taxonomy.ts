@@ -86,3 +86,39 @@ export function closestTerm(word: string, known: readonly string[]): string | nu
   }
   return best;
 }
+
+/**
+ * A confidence as a level 0-100: a TagPack name (case and surrounding spaces ignored) or a whole
+ * number 0-100 (CSV files may give either). Null when absent; undefined when not understood, so
+ * the importer can say which value it did not know.
+ */
+export function confidenceLevel(value: unknown): number | null | undefined {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value === 'number')
+    return Number.isInteger(value) && value >= 0 && value <= 100 ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const v = value.trim().toLowerCase();
+  if (v === '') return null;
+  if (/^\d{1,3}$/.test(v)) {
+    const n = Number(v);
+    return n <= 100 ? n : undefined;
+  }
+  return Object.hasOwn(CONFIDENCE_LEVELS, v) ? CONFIDENCE_LEVELS[v] : undefined;
+}
+
+/** The TagPack name written for a level on export: the named level at or below it. */
+export function confidenceName(level: number | null): string {
+  const named: [number, string][] = [
+    [100, 'ownership'],
+    [90, 'manual_transaction'],
+    [70, 'forensic_investigation'],
+    [60, 'authority_data'],
+    [50, 'service_data'],
+    [40, 'untrusted_transaction'],
+    [20, 'web_crawl'],
+    [10, 'heuristic'],
+  ];
+  if (level === null) return 'unknown';
+  for (const [l, name] of named) if (level >= l) return name;
+  return 'unknown';
+}

@@ -3,7 +3,7 @@
 //
 //   npx tsx test/bench/run.ts [--short] [--json <file>] [--latencies 0,20,80] [--rate <req/s>]
 //                             [--concurrency 8] [--parallel 16] [--cases peel,fanout,...]
-//                             [--no-walk] [--no-startup] [--in-process]
+//                             [--no-walk] [--no-startup] [--in-process] [--no-labels]
 //
 // For every case x latency: a loopback Esplora server (in a child process, like a remote host)
 // with that latency, the trace run through the CLI's own code (executeTrace / runBatch) over
@@ -22,7 +22,8 @@
 // (concurrency 1, no bulk outspends, no latency), which also warms the code up.
 // Then the trace walk over generated graphs (walk-bench.ts: 10k and 100k transactions, every
 // model; 10k with --short), the start-up time of `btctrace --version`, and the CoinJoin
-// detectors against ../shared/realdata/coinjoin (coinjoin-bench.ts). Results go to stdout as
+// detectors against ../shared/realdata/coinjoin (coinjoin-bench.ts), and the label store's import
+// of ../shared/realdata/tagpacks and a 2,000-address lookup (labels-bench.ts). Results go to stdout as
 // tables and to a JSON file.
 // Exit code 1 when any output disagrees or any resource was asked twice.
 
@@ -38,6 +39,7 @@ import { MODEL_NAMES } from '../../src/trace/taint.js';
 import { runCase, type RunSettings } from './run-case.js';
 import { windowRounds } from './critical.js';
 import { DEFAULT_DIR as COINJOIN_DIR, loadSet, runCoinJoinBench } from './coinjoin-bench.js';
+import { DEFAULT_TAGPACKS, formatLabelsFigures, runLabelsBench } from './labels-bench.js';
 
 const REPO = path.resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -353,6 +355,15 @@ async function main(): Promise<void> {
   if (existsSync(path.join(COINJOIN_DIR, 'labels.csv'))) {
     process.stdout.write('\n' + runCoinJoinBench(loadSet(COINJOIN_DIR)).text + '\n');
   } else process.stdout.write(`\ncoinjoin bench: skipped, ${COINJOIN_DIR} is absent\n`);
+  // The label store: import of the real TagPack collection and a 2,000-address lookup
+  if (!process.argv.includes('--no-labels')) {
+    const labels = runLabelsBench();
+    process.stdout.write(
+      '\n' +
+        (labels ? formatLabelsFigures(labels) : `labels bench: skipped, ${DEFAULT_TAGPACKS} is absent`) +
+        '\n',
+    );
+  }
   if (!results.ok) {
     process.stderr.write(
       'bench: FAILED: an output differs from the sequential run, or a resource was asked twice\n',
