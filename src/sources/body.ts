@@ -49,9 +49,63 @@ function decoder(encoding: string): Transform | null {
   }
 }
 
+/** Bytes a body may hold without a large-body slot (most Esplora answers are far smaller). */
+export const SMALL_BODY_BYTES = 1024 * 1024;
+/** What the large bodies being read at once may hold together (slots of maxBytes each). */
+export const LARGE_BODIES_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Large-body slots shared by one transport's requests, so memory stays under about
+ * concurrency x 1 MiB + 256 MiB however high --concurrency and --max-body go: a body passing
+ * 1 MiB waits (its stream paused) for a slot. Slot holders wait for nothing, so they always
+ * finish and release: no deadlock. At the defaults (8 in flight, 32 MiB) nothing ever waits.
+ */
+export class LargeBodySlots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+  constructor(readonly maxBytes: number) {
+    if (!Number.isInteger(maxBytes) || maxBytes < 1) {
+      throw new RangeError(`maxBodyBytes must be a positive integer, got ${maxBytes}`);
+    }
+    this.free = Math.max(1, Math.floor(LARGE_BODIES_BYTES / maxBytes));
+  }
+  /** Resolves with a release function once a slot is free; rejects if `signal` aborts first. */
+  acquire(signal?: AbortSignal): Promise<() => void> {
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    };
+    if (this.free > 0) {
+      this.free--;
+      return Promise.resolve(release);
+    }
+    return new Promise((resolve, reject) => {
+      const grant = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(release);
+      };
+      const onAbort = (): void => {
+        const k = this.waiting.indexOf(grant);
+        if (k >= 0) this.waiting.splice(k, 1);
+        reject(new Error('aborted while waiting to read a large answer'));
+      };
+      this.waiting.push(grant);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
 export interface BodyLimit {
   /** Most bytes accepted, encoded and decoded each. */
   maxBytes: number;
+  /** Slots a body past SMALL_BODY_BYTES must hold (none: no such wait). */
+  slots?: LargeBodySlots;
+  /** Aborts a wait for a slot (the attempt's timeout). */
+  signal?: AbortSignal;
   /** Return the first maxBytes instead of failing (error bodies: only their first line is shown). */
   truncate?: boolean;
 }
@@ -85,6 +139,7 @@ export async function readBody(
   const chunks: Buffer[] = [];
   let kept = 0;
   let full = false;
+  const slot: { release: (() => void) | null } = { release: null };
   const capped = (what: string) =>
     async function* (source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
       let n = 0;
@@ -108,6 +163,9 @@ export async function readBody(
         full = true;
         return; // ends the pipeline early: the rest is never read
       }
+      if (limit.slots && slot.release === null && kept + chunk.length > SMALL_BODY_BYTES) {
+        slot.release = await limit.slots.acquire(limit.signal);
+      }
       chunks.push(chunk);
       kept += chunk.length;
     }
@@ -119,6 +177,8 @@ export async function readBody(
   } catch (e) {
     stream.destroy();
     if (!(full && limit.truncate)) throw e;
+  } finally {
+    slot.release?.();
   }
   return Buffer.concat(chunks, kept).toString('utf8');
 }

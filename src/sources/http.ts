@@ -35,6 +35,7 @@ import {
   BodyTooLargeError,
   DEFAULT_MAX_BODY_BYTES,
   ERROR_BODY_BYTES,
+  LargeBodySlots,
   readBody,
   UnsupportedEncodingError,
 } from './body.js';
@@ -61,7 +62,7 @@ export class HttpTransport implements ValidatingTransport {
   /** Query string of the base URL (an API key, say), appended to every request. */
   private readonly query: string;
   private readonly secrets: readonly string[];
-  private readonly maxBodyBytes: number;
+  private readonly slots: LargeBodySlots;
   private readonly client: AxiosInstance;
   private readonly limit: LimitFunction;
   private readonly gate: RateGate;
@@ -80,10 +81,8 @@ export class HttpTransport implements ValidatingTransport {
     this.base = url.base;
     this.query = url.query;
     this.secrets = url.secrets;
-    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    if (!Number.isInteger(this.maxBodyBytes) || this.maxBodyBytes < 1) {
-      throw new RangeError(`maxBodyBytes must be a positive integer, got ${this.maxBodyBytes}`);
-    }
+    // the cap on each body, and the slots for large ones (body.ts)
+    this.slots = new LargeBodySlots(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     this.description = this.base;
     this.timing = {
       maxAttempts: options.maxAttempts ?? DEFAULT_TIMING.maxAttempts,
@@ -218,8 +217,10 @@ export class HttpTransport implements ValidatingTransport {
       headers = lowerCaseHeaders(res.headers);
       const ok = status >= 200 && status < 300;
       body = await readBody(res.data, headers, {
-        maxBytes: ok ? this.maxBodyBytes : Math.min(this.maxBodyBytes, ERROR_BODY_BYTES),
+        maxBytes: ok ? this.slots.maxBytes : Math.min(this.slots.maxBytes, ERROR_BODY_BYTES),
         truncate: !ok,
+        slots: this.slots,
+        signal: controller.signal,
       });
     } catch (e) {
       if (timedOut) return { ok: false, reason: `timed out after ${timeoutMs} ms`, retryAfterMs: null };

@@ -36,7 +36,11 @@ export interface HostileRun {
   requests: number;
 }
 
-export async function runHostile(kind: HostileKind, seeds: number): Promise<HostileRun> {
+export async function runHostile(
+  kind: HostileKind,
+  seeds: number,
+  extra: string[] = [],
+): Promise<HostileRun> {
   const server = await startHostile(kind);
   const dir = mkdtempSync(join(tmpdir(), 'btctrace-hostile-'));
   try {
@@ -54,6 +58,7 @@ export async function runHostile(kind: HostileKind, seeds: number): Promise<Host
       '3',
       '-o',
       join(dir, 'out.csv'),
+      ...extra,
     ];
     const child = spawn('/usr/bin/time', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';

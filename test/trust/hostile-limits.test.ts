@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpTransport } from '../../src/sources/http.js';
+import { LargeBodySlots } from '../../src/sources/body.js';
 import { UnavailableError } from '../../src/sources/errors.js';
 import { parseSizeOption } from '../../src/cli/parse.js';
 import { SHOP_A } from '../cli/helpers.js';
@@ -115,6 +116,53 @@ describe('the body cap, at its boundary', () => {
       .catch((x: unknown) => x)) as Error;
     expect(e.message).toContain('HTTP 404: Transaction not found \\x1b[2J yyy');
     expect(e.message.length).toBeLessThan(300);
+  });
+});
+
+describe('large-body slots bound what big answers hold together', () => {
+  const MiB = 1024 * 1024;
+  it('256 MiB of slots: 8 of 32 MiB, 2 of 128 MiB, 1 of 512 MiB (never 0)', async () => {
+    for (const [max, n] of [
+      [32 * MiB, 8],
+      [128 * MiB, 2],
+      [512 * MiB, 1],
+      [256 * MiB + 1, 1],
+    ] as const) {
+      const slots = new LargeBodySlots(max);
+      const got: (() => void)[] = [];
+      for (let k = 0; k < n; k++) got.push(await slots.acquire());
+      let next = false;
+      const waiting = slots.acquire().then((r) => ((next = true), r));
+      await new Promise((r) => setImmediate(r));
+      expect([max, next]).toEqual([max, false]); // all n taken: the n+1-th waits
+      got[0]!();
+      got[0]!(); // releasing twice frees one slot only
+      (await waiting)();
+      expect(next).toBe(true);
+    }
+  });
+
+  it('an aborted wait leaves the queue and rejects; the slot goes to the next waiter', async () => {
+    const slots = new LargeBodySlots(256 * MiB);
+    const held = await slots.acquire();
+    const ctl = new AbortController();
+    const aborted = slots.acquire(ctl.signal);
+    const later = slots.acquire();
+    ctl.abort();
+    await expect(aborted).rejects.toThrow('aborted while waiting to read a large answer');
+    held();
+    const release = await later;
+    expect(typeof release).toBe('function');
+  });
+
+  it('a transport with 2 slots still reads 3 answers of 2 MiB each at once', async () => {
+    const s = await serve((_q, res) => {
+      res.writeHead(200);
+      res.end(body(2 * MiB));
+    });
+    const t = new HttpTransport({ baseUrl: s.url, maxBodyBytes: 128 * MiB, concurrency: 3 });
+    const got = await Promise.all([1, 2, 3].map((k) => t.get(`/x${k}`)));
+    expect(got.map((r) => r.body.length)).toEqual([2 * MiB, 2 * MiB, 2 * MiB]);
   });
 });
 
