@@ -191,17 +191,18 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
         'before',
         examplesText([
           'btctrace address bc1qgxa0vq022w24wgcw78zr2zvla445qujuhm6wq8 --offline fixtures/demo',
-          'btctrace address <address> --format json',
+          'btctrace address <address> -o address.csv   # CSV from the extension, manifest beside it',
         ]),
       )
       .addHelpText('after', `\n${EXIT_CODES}`)
       .description('balance, totals, first and last seen, transaction count of one address')
       .argument('<address>')
-      .option('--format <fmt>', 'table or json', 'table')
+      .option('--format <fmt>', 'table, csv, json or jsonl (default: from the -o extension, else table)')
+      .option('-o, --output <file>', 'write the result to a file, with a manifest beside it ("-": stdout)')
       .option('--max-address-txs <n>', 'read at most this many transactions of its history', '1000'),
   ).action(async (address: string, opts: Record<string, unknown>) => {
     const { runAddressCommand } = await import('./address.js');
-    setCode(await runAddressCommand(address, opts, io));
+    setCode(await runAddressCommand(address, opts, io, undefined, process.argv.slice(2)));
   });
 
   addSourceOptions(
@@ -241,13 +242,14 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
         'before',
         examplesText([
           'btctrace tx e3eb40a49ec96ddda3fc8b668b824a1a7d11b4f70426f52cf9ab7626bf56e096 --offline fixtures/demo',
-          'btctrace tx <txid> --format json',
+          'btctrace tx <txid> -o tx.csv --tags tags.csv   # one row per input and output, manifest beside it',
         ]),
       )
       .addHelpText('after', `\n${EXIT_CODES}`)
       .description('one transaction: inputs, outputs, fee and fee rate, CoinJoin / peel / change findings')
       .argument('<txid>')
-      .option('--format <fmt>', 'table or json', 'table')
+      .option('--format <fmt>', 'table, csv, json or jsonl (default: from the -o extension, else table)')
+      .option('-o, --output <file>', 'write the result to a file, with a manifest beside it ("-": stdout)')
       .option('--tags <file>', 'labels: CSV with columns address,label,category')
       .option(
         '--change-heuristics <names>',
@@ -255,7 +257,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       ),
   ).action(async (txid: string, opts: Record<string, unknown>) => {
     const { runTxCommand } = await import('./tx.js');
-    setCode(await runTxCommand(txid, opts, io));
+    setCode(await runTxCommand(txid, opts, io, undefined, process.argv.slice(2)));
   });
 
   const cache = program.command('cache').description('the persistent cache of explorer answers');

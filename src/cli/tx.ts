@@ -24,7 +24,9 @@ import { formatBtc } from '../output/amount.js';
 import { formatTime } from '../output/time.js';
 import { EMPTY_TAGS, loadTags, type TagBook } from '../tags/tags.js';
 import type { IO } from './io.js';
-import { optString, parseChoice } from './parse.js';
+import { commandMeta } from './command-meta.js';
+import { deliver, outputTarget } from './output-target.js';
+import { changeNames, flagsOf, txCsv, txJsonDoc, txJsonl } from './tx-formats.js';
 import {
   describeSourceRequest,
   openSourceHandle,
@@ -32,8 +34,10 @@ import {
   type SourceRequest,
 } from './source-options.js';
 import { parseChangeHeuristicNames } from '../cluster/change/index.js';
+import { explainChange } from '../cluster/change/explain.js';
 import { fiatRequest, openPricer } from './fiat.js';
-import { fiatMeta, FIAT_COLUMNS, valueItems, type FiatValues } from '../prices/fiat.js';
+import { fiatMeta, valueItems, type FiatValues } from '../prices/fiat.js';
+import type { RunMeta } from '../output/meta.js';
 
 export interface TxReport {
   tx: Tx;
@@ -130,62 +134,11 @@ export function renderTxReport(
   format: 'table' | 'json',
   color: boolean,
   fiat?: FiatValues,
+  meta: RunMeta | null = null,
 ): string {
   const { tx } = r;
-  const fiatOf = (key: string) => {
-    const c = fiat?.cells.get(key);
-    return c
-      ? Object.fromEntries(FIAT_COLUMNS.filter((k) => k !== 'fiat_tainted').map((k) => [k, c[k]]))
-      : {};
-  };
-  const changeOf = (vout: number) =>
-    r.change.filter((h) => h.candidates.length === 1 && h.candidates[0] === vout).map((h) => h.name);
-  if (format === 'json') {
-    const label = (a: string | null) => (a ? (tags.get(a) ?? null) : null);
-    return (
-      JSON.stringify(
-        {
-          txid: tx.txid,
-          block_height: tx.status.height,
-          block_time: tx.status.time === null ? null : formatTime(tx.status.time),
-          confirmed: tx.status.confirmed,
-          size: tx.size,
-          weight: tx.weight,
-          vsize: r.vsize,
-          fee_sat: tx.fee,
-          fee_rate_sat_vb: r.feeRate,
-          inputs: tx.vin.map((i, n) => ({
-            vin: n,
-            coinbase: i.coinbase,
-            prev_txid: i.coinbase ? null : i.txid,
-            prev_vout: i.coinbase ? null : i.vout,
-            address: i.prevout?.address ?? null,
-            value_sat: i.prevout?.value ?? 0,
-            script_type: i.prevout?.scriptType ?? null,
-            label: label(i.prevout?.address ?? null),
-            ...fiatOf(`in:${n}`),
-          })),
-          outputs: tx.vout.map((o, n) => ({
-            vout: n,
-            address: o.address,
-            value_sat: o.value,
-            script_type: o.scriptType,
-            spent_by: r.outspends?.[n]?.txid ?? null,
-            label: label(o.address),
-            likely_change: changeOf(n),
-            ...fiatOf(`out:${n}`),
-          })),
-          flags: flagsOf(r),
-          coinjoin_findings: [...r.coinjoin, ...r.informational],
-          change_heuristics: r.change,
-          source: r.source,
-          ...(fiat && { fee_fiat_value: fiat.cells.get('fee')!.fiat_value, fiat: fiatMeta(fiat) }),
-        },
-        null,
-        2,
-      ) + '\n'
-    );
-  }
+  const changeOf = (vout: number) => changeNames(r, vout);
+  if (format === 'json') return `${JSON.stringify(txJsonDoc(r, tags, meta, fiat), null, 2)}\n`;
   const style = color ? {} : { head: [], border: [] };
   const cur = fiat ? [fiat.currency] : [];
   const money = (key: string) =>
@@ -238,6 +191,7 @@ export function renderTxReport(
     `flags: ${flags.length ? flags.join(', ') : 'none'}`,
     ...fiatLine,
     ...[...r.coinjoin, ...r.informational].map((f) => `  ${f.name} (${f.confidence}): ${f.reason}`),
+    ...changeLines(r),
     '',
     ins.toString(),
     outs.toString(),
@@ -246,12 +200,16 @@ export function renderTxReport(
   ].join('\n');
 }
 
-function flagsOf(r: TxReport): string[] {
-  // "coinjoin:whirlpool:definite", "tx0:whirlpool:likely", "post-mix:wasabi2:likely", "info:esplora:possible"
-  const f = r.coinjoin.map((c) => `${c.kind === 'coinjoin' ? 'coinjoin:' : ''}${c.name}:${c.confidence}`);
-  for (const c of r.informational) f.push(`info:${c.name}:${c.confidence}`);
-  if (r.peelStep) f.push('peel-step');
-  return f;
+/** The change findings in words: one line per heuristic that ran (evidence, not proof). */
+function changeLines(r: TxReport): string[] {
+  if (r.change.length === 0)
+    return spendableVouts(r.tx).length < 2
+      ? ['change: none to find (fewer than two outputs with an address)']
+      : [];
+  return [
+    'change (each heuristic is evidence to weigh, not proof):',
+    ...r.change.map((v) => `  ${explainChange(r.tx, v)}`),
+  ];
 }
 
 export async function runTxCommand(
@@ -259,24 +217,53 @@ export async function runTxCommand(
   opts: Record<string, unknown>,
   io: IO,
   openSource?: (req: SourceRequest) => ChainSource,
+  argv: string[] = [],
 ): Promise<number> {
   const txid = input.trim().toLowerCase();
   if (!isTxid(txid)) throw new InputError(`${input}: not a txid (64 hex characters)`);
   const req = sourceRequest(opts);
-  const format = parseChoice('--format', optString(opts, 'format', 'table'), ['table', 'json'] as const);
+  const target = outputTarget(opts, ['table', 'csv', 'json', 'jsonl'] as const, 'table');
   const heuristics =
     typeof opts.changeHeuristics === 'string'
       ? parseChangeHeuristicNames(opts.changeHeuristics)
       : CHANGE_HEURISTICS.map((h) => h.name).filter((n) => n !== 'fresh-address'); // fresh-address costs a history per output
   const tags = typeof opts.tags === 'string' ? loadTags(opts.tags, req.network) : EMPTY_TAGS;
   const fiatReq = fiatRequest(opts);
+  const startedAt = io.now();
   const handle = await openSourceHandle(req, io, openSource);
   try {
     const source = handle.source;
     const pricer = fiatReq ? openPricer(fiatReq, req, handle.transport) : null;
-    const report = await txReport(source, txid, heuristics, describeSourceRequest(req));
+    const [report, tip] = await Promise.all([
+      txReport(source, txid, heuristics, describeSourceRequest(req)),
+      source.getTipHeight().catch(() => null),
+    ]);
     const fiat = pricer ? await valueItems(pricer, txFiatItems(report.tx), io.now()) : undefined;
-    io.stdout(renderTxReport(report, tags, format, io.stdoutIsTTY && !io.env.NO_COLOR, fiat));
+    const meta = commandMeta({
+      argv,
+      options: {
+        format: target.format,
+        output: target.output,
+        changeHeuristics: heuristics,
+        tags: opts.tags,
+      },
+      req,
+      tip,
+      startedAt,
+      io,
+      conventions: `CoinJoin detectors by name with confidence; change heuristics (${heuristics.join(', ')}) name an output only when exactly one is left that they cannot rule out`,
+      requests: source.stats().requests,
+    });
+    if (fiat) meta.fiat = fiatMeta(fiat);
+    const color = target.output === null && io.stdoutIsTTY && !io.env.NO_COLOR;
+    const text =
+      target.format === 'csv'
+        ? txCsv(report, tags, fiat)
+        : target.format === 'jsonl'
+          ? txJsonl(txJsonDoc(report, tags, meta, fiat))
+          : renderTxReport(report, tags, target.format, color, fiat, meta);
+    const counts = { inputs: report.tx.vin.length, outputs: report.tx.vout.length, ...handle.counts() };
+    await deliver(target, text, meta, counts, io, opts.quiet === true);
     return 0;
   } finally {
     handle.close();
