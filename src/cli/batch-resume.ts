@@ -7,7 +7,7 @@ import { MiB, readInputTextSync } from '../model/input-file.js';
 import { seedKey, type Seed } from '../model/seed.js';
 import { MANIFEST_SUFFIX, verifyManifest } from '../output/manifest.js';
 import { conflictError, inputDifferences, type Conflict, type RowInputs } from './batch-fingerprint.js';
-import type { BatchLine } from './batch-input.js';
+import type { SeedLine as BatchLine } from './seed-list.js';
 import type { SummaryRow } from './batch-summary.js';
 
 export interface BatchJob {

@@ -4,7 +4,7 @@ import { roundSat } from '../output/amount.js';
 import { guardText } from '../output/csv.js';
 import { STATUS_ORDER } from '../output/summary.js';
 import type { BatchRequest } from './batch.js';
-import type { BatchLine } from './batch-input.js';
+import type { SeedLine as BatchLine } from './seed-list.js';
 
 export type SeedStatus = 'ok' | 'partial' | 'failed' | 'invalid' | 'duplicate' | 'interrupted';
 

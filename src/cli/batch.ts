@@ -18,7 +18,7 @@ import { writeOutputAndManifest } from '../output/manifest.js';
 import type { RunMeta } from '../output/meta.js';
 import { sha256 } from '../output/write.js';
 import { rowInputs, type RowInputs } from './batch-fingerprint.js';
-import { MAX_SEED_LIST_BYTES, readBatchLines, type BatchLine } from './batch-input.js';
+import { MAX_SEED_LIST_BYTES, readSeedList, type SeedLine as BatchLine } from './seed-list.js';
 import { traceJob } from './batch-job.js';
 import { acquireBatchLock } from './batch-lock.js';
 import { finishedRows, seedFileBase, type BatchJob } from './batch-resume.js';
@@ -218,11 +218,12 @@ export async function runBatchCommand(
   else {
     text = readInputTextSync(input, { what: 'seed list', maxBytes: MAX_SEED_LIST_BYTES });
   }
-  const lines = readBatchLines(
-    text,
-    input === '-' ? 'standard input' : input,
-    typeof opts.column === 'string' ? opts.column : null,
-  );
+  const lines = readSeedList(text, {
+    source: input === '-' ? 'standard input' : input,
+    column: typeof opts.column === 'string' ? opts.column : null,
+    network: trace.source.network,
+    note: (m) => io.stderr(`btctrace: ${m}\n`),
+  });
   if (lines.length === 0)
     throw new InputError(`${input === '-' ? 'standard input' : input}: no seeds in the list`);
   const outcome = await runBatch(

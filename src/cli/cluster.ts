@@ -14,6 +14,8 @@ import { resolveFormat, STDOUT_FILE } from '../output/format.js';
 import type { RunMeta } from '../output/meta.js';
 import { toolVersion } from '../version.js';
 import type { IO } from './io.js';
+import { InputError } from '../model/errors.js';
+import { readSeedList } from './seed-list.js';
 import { checkWritableFile, optString, parseIntOption } from './parse.js';
 import {
   describeSourceRequest,
@@ -109,8 +111,22 @@ export async function runClusterCommand(
   io: IO,
   argv: string[],
   openSource?: (req: SourceRequest) => ChainSource,
+  readStdin?: () => Promise<string>,
 ): Promise<number> {
   const req = sourceRequest(opts);
+  const column = typeof opts.column === 'string' ? opts.column : null;
+  if (inputs.length === 1 && inputs[0] === '-') {
+    if (!readStdin) throw new InputError('addresses from stdin ("-") are not available here');
+    const note = (m: string) => io.stderr(`btctrace: ${m}\n`);
+    inputs = readSeedList(await readStdin(), {
+      source: 'standard input',
+      column,
+      network: req.network,
+      note,
+    }).map((l) => l.input);
+    if (inputs.length === 0) throw new InputError('no addresses on standard input');
+  } else if (column !== null)
+    throw new InputError(`--column ${column}: applies to a list read from stdin ("-")`);
   const seeds = inputs.map((a) => {
     checkAddress(a.trim(), req.network);
     return normalizeAddress(a.trim());

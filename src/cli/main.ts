@@ -136,6 +136,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
         'table, csv, json, jsonl, or the flow graph: html, dot, graphml (default: from the -o extension, else table)',
       )
       .option('-o, --output <file>', 'write the result to a file instead of stdout ("-": stdout)')
+      .option('--column <name>', 'with "-": read the seeds from this column of a CSV on stdin')
       .option('--wide', 'table: full txids and addresses (to copy them), however wide the table gets')
       .option('--excel', 'CSV: start with a UTF-8 byte-order mark, so Excel shows non-ASCII labels right'),
   ).action(async (seeds: string[], opts: Record<string, unknown>) => {
@@ -213,13 +214,14 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
         examplesText([
           'btctrace cluster bc1qgxa0vq022w24wgcw78zr2zvla445qujuhm6wq8 --offline fixtures/demo',
           'btctrace cluster <address> --tags tags.csv -o wallet.csv   # format from .csv',
+          'btctrace cluster - --column address < leads.csv',
         ]),
       )
       .addHelpText('after', `\n${EXIT_CODES}`)
       .description(
         'the addresses one wallet controls: common-input clustering through the explorer (CoinJoins excluded)',
       )
-      .argument('<address...>')
+      .argument('<address...>', 'addresses; "-": one per line from stdin (or a CSV column with --column)')
       .option(
         '--max-addresses <n>',
         'stop adding members after this many (the cluster is then reported incomplete)',
@@ -230,10 +232,11 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       .option('--tags <file>', 'labels: CSV with columns address,label,category')
       .option('--coinjoin-veto <confidence>', COINJOIN_VETO_HELP, 'likely')
       .option('--format <fmt>', 'table, csv or json (default: from the -o extension, else table)')
-      .option('-o, --output <file>', 'write the result to a file instead of stdout ("-": stdout)'),
+      .option('-o, --output <file>', 'write the result to a file instead of stdout ("-": stdout)')
+      .option('--column <name>', 'with "-": read the addresses from this column of a CSV on stdin'),
   ).action(async (addresses: string[], opts: Record<string, unknown>) => {
     const { runClusterCommand } = await import('./cluster.js');
-    setCode(await runClusterCommand(addresses, opts, io, process.argv.slice(2)));
+    setCode(await runClusterCommand(addresses, opts, io, process.argv.slice(2), undefined, readStdin));
   });
 
   addSourceOptions(

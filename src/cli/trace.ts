@@ -25,6 +25,8 @@ import type { IO } from './io.js';
 import { checkWritableFile, optString, parseCategoryList, parseChoice, parseIntOption } from './parse.js';
 import { OUTPUT_FORMATS, resolveFormat, STDOUT_FILE, type OutputFormat } from '../output/format.js';
 import { checkStopAt } from './stop-at.js';
+import { readSeedList } from './seed-list.js';
+import { NETWORK_NAMES } from '../model/address.js';
 import {
   describeSourceRequest,
   openSourceHandle,
@@ -279,23 +281,14 @@ function effectiveOptions(req: TraceRequest): Record<string, unknown> {
   };
 }
 
-/** A first line of letters, digits-free, like "address" or "wallet_address": a column name. */
-const COLUMN_NAME = /^[A-Za-z_][A-Za-z _-]{0,63}$/;
-
-/**
- * `trace -`: one seed per line from stdin; blank lines and # comments skipped, and a first line
- * that is a column name (`cut -d, -f2 leads.csv | btctrace trace -`) skipped with a note.
- */
-export function seedLines(text: string, io: IO): string[] {
-  const lines = text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-  if (lines.length > 0 && COLUMN_NAME.test(lines[0]!)) {
-    io.stderr(`btctrace: skipped the first line "${lines[0]!}": it looks like a column name, not a seed\n`);
-    lines.shift();
-  }
-  return lines;
+/** `trace -`: seeds from stdin, one per line or a --column of a CSV (seed-list.ts). */
+export function seedLines(text: string, io: IO, opts: Record<string, unknown> = {}): string[] {
+  return readSeedList(text, {
+    source: 'standard input',
+    column: typeof opts.column === 'string' ? opts.column : null,
+    network: parseChoice('--network', optString(opts, 'network', 'mainnet'), NETWORK_NAMES),
+    note: (m) => io.stderr(`btctrace: ${m}\n`),
+  }).map((l) => l.input);
 }
 
 export async function runTraceCommand(
@@ -308,9 +301,10 @@ export async function runTraceCommand(
 ): Promise<number> {
   if (seedArgs.length === 1 && seedArgs[0] === '-') {
     if (!readStdin) throw new InputError('seeds from stdin ("-") are not available here');
-    seedArgs = seedLines(await readStdin(), io);
+    seedArgs = seedLines(await readStdin(), io, opts);
     if (seedArgs.length === 0) throw new InputError('no seeds on standard input');
-  }
+  } else if (typeof opts.column === 'string')
+    throw new InputError(`--column ${opts.column}: applies to a seed list read from stdin ("-")`);
   const req = traceRequest(seedArgs, opts);
   if (req.seeds.length === 0) throw new InputError('no seeds given');
   if (req.excel && req.format !== 'csv')

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { readBatchLines } from '../../src/cli/batch-input.js';
+import { readSeedList } from '../../src/cli/seed-list.js';
 import { seedFileBase } from '../../src/cli/batch-resume.js';
 import { parseSeed } from '../../src/model/seed.js';
 import { startEsploraServer, type EsploraServer } from '../support/esplora-server.js';
@@ -37,16 +37,33 @@ function parseSummary(text: string): Record<string, string>[] {
 
 describe('reading seed lists', () => {
   it('skips blanks and comments, keeps line numbers, reads a CSV column', () => {
-    expect(readBatchLines('# case 17\n\nbc1qa # shop\n  1Abc  \n', 'f', null)).toEqual([
+    expect(
+      readSeedList('# case 17\n\nbc1qa # shop\n  1Abc  \n', {
+        source: 'f',
+        column: null,
+        network: 'mainnet',
+        note: () => {},
+      }),
+    ).toEqual([
       { line: 3, input: 'bc1qa' },
       { line: 4, input: '1Abc' },
     ]);
-    expect(readBatchLines('name,addr\nshop,bc1qa\nx,\n', 'f.csv', 'addr')).toEqual([
-      { line: 2, input: 'bc1qa' },
-    ]);
-    expect(() => readBatchLines('name,addr\nshop,bc1qa\n', 'f.csv', 'address')).toThrow(
-      /--column address: f.csv has no such column/,
-    );
+    expect(
+      readSeedList('name,addr\nshop,bc1qa\nx,\n', {
+        source: 'f.csv',
+        column: 'addr',
+        network: 'mainnet',
+        note: () => {},
+      }),
+    ).toEqual([{ line: 2, input: 'bc1qa' }]);
+    expect(() =>
+      readSeedList('name,addr\nshop,bc1qa\n', {
+        source: 'f.csv',
+        column: 'address',
+        network: 'mainnet',
+        note: () => {},
+      }),
+    ).toThrow(/--column address: f.csv has no such column/);
   });
   it('gives OS-safe file names without path traversal', () => {
     expect(seedFileBase(parseSeed(SHOP_A, 'mainnet'))).toBe(SHOP_A);
