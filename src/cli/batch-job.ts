@@ -1,5 +1,6 @@
 // One seed of a batch: trace it with the batch's shared explorer client, write its file and
 // manifest as a pair, and return its summary row (failed, not thrown, for bad data or input).
+// A seed that has started is finished and written even after Ctrl-C: that work is kept.
 import path from 'node:path';
 import { InputError } from '../model/errors.js';
 import type { ChainSource } from '../sources/source.js';
@@ -21,7 +22,6 @@ export interface JobContext {
   source: ChainSource;
   tags: TagBook;
   inputs: RowInputs;
-  signal?: AbortSignal | undefined;
 }
 
 export async function traceJob(job: BatchJob, ctx: JobContext): Promise<SummaryRow> {
@@ -31,8 +31,6 @@ export async function traceJob(job: BatchJob, ctx: JobContext): Promise<SummaryR
       { io: ctx.io, argv: ctx.argv, openSource: () => ctx.source },
       ctx.tags,
     );
-    if (ctx.signal?.aborted)
-      return emptyRow(job.line, 'interrupted', 'not written: the batch was interrupted');
     const summary = summarize(run.result);
     const byStatus: Record<string, number> = {};
     for (const s of summary.byStatus) byStatus[s.status] = s.taintedSat;

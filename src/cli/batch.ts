@@ -24,6 +24,7 @@ import { acquireBatchLock } from './batch-lock.js';
 import { finishedRows, seedFileBase, type BatchJob } from './batch-resume.js';
 import { batchOptions, emptyRow, summaryCsv, type SeedStatus, type SummaryRow } from './batch-summary.js';
 import { toolVersion } from '../version.js';
+import { plural } from '../output/summary.js';
 import type { IO } from './io.js';
 import { optString, parseChoice, parseIntOption } from './parse.js';
 import { describeSourceRequest, openSourceHandle, type SourceRequest } from './source-options.js';
@@ -115,7 +116,7 @@ async function runBatchLocked(req: BatchRequest, deps: BatchDeps): Promise<Batch
       jobs.map((job) =>
         limit(async () => {
           if (deps.signal?.aborted) {
-            rows.push(emptyRow(job.line, 'interrupted', 'not run: the batch was interrupted'));
+            rows.push(emptyRow(job.line, 'interrupted', 'not run: the batch was interrupted (Ctrl-C)'));
             return;
           }
           rows.push(
@@ -126,7 +127,6 @@ async function runBatchLocked(req: BatchRequest, deps: BatchDeps): Promise<Batch
               source: shared!,
               tags,
               inputs,
-              signal: deps.signal,
             }),
           );
           finished++;
@@ -140,6 +140,8 @@ async function runBatchLocked(req: BatchRequest, deps: BatchDeps): Promise<Batch
   }
 
   rows.sort((a, b) => a.line - b.line);
+  const tally = (s: SeedStatus) => rows.filter((r) => r.status === s).length;
+  const interrupted = deps.signal?.aborted === true;
   const summaryFile = path.join(req.outDir, 'summary.csv');
   const requests = shared?.stats().requests ?? 0;
   const meta: RunMeta = {
@@ -156,12 +158,15 @@ async function runBatchLocked(req: BatchRequest, deps: BatchDeps): Promise<Batch
     finishedAt: io.now().toISOString(),
     modelConventions: getModel(req.trace.model).conventions,
     partial: rows.some((r) => r.status !== 'ok'),
-    warnings: [],
+    warnings: interrupted
+      ? [
+          `interrupted (Ctrl-C): ${plural(tally('interrupted'), 'seed')} not run; the same command finishes them`,
+        ]
+      : [],
     requests,
   };
   const files = [];
   for (const r of rows) if (r.file) files.push({ path: path.join(req.outDir, r.file), role: 'trace' });
-  const tally = (s: SeedStatus) => rows.filter((r) => r.status === s).length;
   const batchManifest = path.join(req.outDir, 'batch.manifest.json');
   await writeOutputAndManifest(
     summaryFile,
@@ -187,11 +192,12 @@ async function runBatchLocked(req: BatchRequest, deps: BatchDeps): Promise<Batch
     batchManifest,
   );
   const bad = rows.some((r) => r.status === 'failed' || r.status === 'invalid' || r.status === 'partial');
-  const exitCode = deps.signal?.aborted ? 130 : bad ? 1 : 0;
+  const exitCode = interrupted ? 130 : bad ? 1 : 0;
   if (!req.trace.quiet) {
     io.stderr(
       `batch: ${tally('ok')} ok (${rows.filter((r) => r.resumed).length} from an earlier run), ${tally('partial')} partial, ` +
-        `${tally('failed')} failed, ${tally('invalid')} invalid, ${tally('duplicate')} duplicate; ${requests} requests; summary in ${summaryFile}\n`,
+        `${tally('failed')} failed, ${tally('invalid')} invalid, ${tally('duplicate')} duplicate` +
+        `${interrupted ? `, ${tally('interrupted')} not run (interrupted)` : ''}; ${plural(requests, 'request')}; summary in ${summaryFile}\n`,
     );
   }
   return { rows, exitCode, requests };

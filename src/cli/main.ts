@@ -155,7 +155,10 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
           'cut -d, -f2 leads.csv | btctrace batch - --out-dir case1/',
         ]),
       )
-      .addHelpText('after', `\n${EXIT_CODES}`)
+      .addHelpText(
+        'after',
+        `\nCtrl-C once: the running seeds finish and are written, the rest are marked "interrupted" in summary.csv, exit 130 (the same command finishes them); twice: quit at once.\n${EXIT_CODES}`,
+      )
       .description(
         'trace every address or txid of a list (a file, or - for stdin) into its own file, plus summary.csv',
       )
@@ -171,14 +174,16 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
   ).action(async (file: string, opts: Record<string, unknown>) => {
     const { runBatchCommand } = await import('./batch.js');
     const controller = new AbortController();
+    // One listener for both Ctrl-Cs: with once() the count drops to zero between them, Node
+    // restores the default action, and a quick second Ctrl-C kills the process without exit 130.
     const onInt = () => {
-      io.stderr(
-        '\nbatch: interrupted; keeping finished seeds and writing the summary (Ctrl-C again to quit at once)\n',
-      );
+      if (controller.signal.aborted) process.exit(130);
       controller.abort();
-      process.once('SIGINT', () => process.exit(130));
+      io.stderr(
+        '\nbatch: interrupted: the running seeds finish and are written, no new one starts, then the summary (Ctrl-C again to quit at once, exit 130)\n',
+      );
     };
-    process.once('SIGINT', onInt);
+    process.on('SIGINT', onInt);
     try {
       setCode(await runBatchCommand(file, opts, io, process.argv.slice(2), readStdin, controller.signal));
     } finally {
