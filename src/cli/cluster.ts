@@ -1,7 +1,8 @@
 // `btctrace cluster <address...>`: the common-input cluster of the seeds, expanded through the
 // explorer until nothing new appears or a limit stops it (a cut cluster says so).
 import { plural } from '../output/summary.js';
-import Table from 'cli-table3';
+import { fittedTable, terminalWidth } from '../output/fit.js';
+import { FULL_WIDTH, shortMiddle } from '../output/table.js';
 import { stringify } from 'csv-stringify/sync';
 import { DEFAULT_VETO, parseVetoThreshold } from '../cluster/coinjoin/index.js';
 import { expandCluster, type ClusterResult } from '../cluster/expand.js';
@@ -77,23 +78,35 @@ export function clusterJson(r: ClusterResult, tags: TagBook, meta: RunMeta): str
   );
 }
 
-export function clusterTable(r: ClusterResult, tags: TagBook, color: boolean): string {
-  const t = new Table({
-    head: ['cluster', 'address', 'linked by', 'hop', 'label'],
-    style: color ? {} : { head: [], border: [] },
-  });
-  for (const m of r.members) {
+export function clusterTable(
+  r: ClusterResult,
+  tags: TagBook,
+  color: boolean,
+  width: number | null = null,
+): string {
+  // width null (--wide): full ids; otherwise cluster ids and linking txids shortened in the middle
+  // (member addresses stay whole: they are what the table is for), labels wrapped
+  const short = width !== null && width < FULL_WIDTH;
+  const head = ['cluster', 'address', 'linked by', 'hop', 'label'];
+  const rows = r.members.map((m) => {
     const tag = tags.get(m.address);
-    t.push([
-      m.clusterId,
+    return [
+      short && m.clusterId.length > 20 ? shortMiddle(m.clusterId, 10, 6) : m.clusterId,
       m.address,
-      m.linkedByTxid ?? '(seed)',
+      m.linkedByTxid ? (short ? shortMiddle(m.linkedByTxid, 8, 4) : m.linkedByTxid) : '(seed)',
       m.hop,
       tag ? `${tag.label} (${tag.category})` : '',
-    ]);
-  }
+    ];
+  });
+  const table = fittedTable(
+    head,
+    rows,
+    [false, false, false, false, true],
+    color ? {} : { head: [], border: [] },
+    width,
+  );
   const lines = [
-    t.toString(),
+    table,
     `${plural(r.counts.members, 'address')} in ${plural(r.clusters.length, 'cluster')}; ${plural(r.counts.addressesExpanded, 'history')} and ${plural(r.counts.txsExamined, 'transaction')} read; ${plural(r.counts.linkingTxs, 'linking transaction')}; ${plural(r.counts.skippedCoinJoins, 'CoinJoin')} not used for linking (veto at ${r.veto} or stronger).`,
   ];
   for (const s of r.skipped)
@@ -180,7 +193,12 @@ export async function runClusterCommand(
         ? clusterCsv(result, tags)
         : format === 'json'
           ? clusterJson(result, tags, meta)
-          : clusterTable(result, tags, output === null && io.stdoutIsTTY && !io.env.NO_COLOR);
+          : clusterTable(
+              result,
+              tags,
+              output === null && io.stdoutIsTTY && !io.env.NO_COLOR,
+              opts.wide === true ? null : terminalWidth(io),
+            );
     if (output) {
       await writeOutputAndManifest(output, text, {
         meta,

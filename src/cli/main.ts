@@ -238,7 +238,8 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       .option('--coinjoin-veto <confidence>', COINJOIN_VETO_HELP, 'likely')
       .option('--format <fmt>', 'table, csv or json (default: from the -o extension, else table)')
       .option('-o, --output <file>', 'write the result to a file instead of stdout ("-": stdout)')
-      .option('--column <name>', 'with "-": read the addresses from this column of a CSV on stdin'),
+      .option('--column <name>', 'with "-": read the addresses from this column of a CSV on stdin')
+      .option('--wide', 'table: full txids (to copy them), however wide the table gets'),
   ).action(async (addresses: string[], opts: Record<string, unknown>) => {
     const { runClusterCommand } = await import('./cluster.js');
     setCode(await runClusterCommand(addresses, opts, io, process.argv.slice(2), undefined, readStdin));
@@ -258,6 +259,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       .argument('<txid>')
       .option('--format <fmt>', 'table, csv, json or jsonl (default: from the -o extension, else table)')
       .option('-o, --output <file>', 'write the result to a file, with a manifest beside it ("-": stdout)')
+      .option('--wide', 'table: full txids and addresses (to copy them), however wide the table gets')
       .option('--tags <file>', 'labels: CSV with columns address,label,category')
       .option(
         '--change-heuristics <names>',

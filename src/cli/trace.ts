@@ -16,7 +16,7 @@ import {
 } from '../cluster/coinjoin/index.js';
 import { renderTrace, traceJson } from '../output/index.js';
 import { renderGraph } from '../report/graph/index.js';
-import { FULL_WIDTH } from '../output/table.js';
+import { terminalWidth } from '../output/fit.js';
 import { plural } from '../output/summary.js';
 import type { RunMeta } from '../output/meta.js';
 import { writeOutputAndManifest } from '../output/manifest.js';
@@ -220,7 +220,8 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
       : renderTrace(req.format, result, meta, {
           color,
           cluster: req.cluster,
-          width: req.wide ? FULL_WIDTH : undefined,
+          width: terminalWidth(io),
+          wide: req.wide,
           ...(fiat && { fiat }),
         });
   if (req.excel && req.format === 'csv') rendered = `\uFEFF${rendered}`;

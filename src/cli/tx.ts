@@ -1,7 +1,8 @@
 // `btctrace tx <txid>`: one transaction with its inputs, outputs, fee, fee rate and every
 // finding that fired: CoinJoin detectors by name, peel step, likely change by heuristic.
 import { plural } from '../output/summary.js';
-import Table from 'cli-table3';
+import { fittedTable, terminalWidth } from '../output/fit.js';
+import { FULL_WIDTH, shortMiddle } from '../output/table.js';
 import {
   CHANGE_HEURISTICS,
   evaluateChange,
@@ -135,6 +136,8 @@ export function renderTxReport(
   color: boolean,
   fiat?: FiatValues,
   meta: RunMeta | null = null,
+  /** Table: the terminal width to fit (fit.ts); null = --wide, full ids. */
+  width: number | null = null,
 ): string {
   const { tx } = r;
   const changeOf = (vout: number) => changeNames(r, vout);
@@ -143,37 +146,39 @@ export function renderTxReport(
   const cur = fiat ? [fiat.currency] : [];
   const money = (key: string) =>
     fiat ? [{ content: fiat.cells.get(key)!.fiat_value, hAlign: 'right' as const }] : [];
-  const ins = new Table({ head: ['vin', 'from', 'address', 'BTC', ...cur, 'type', 'label'], style });
-  tx.vin.forEach((i, n) => {
+  // width null (--wide): full ids; otherwise ids shortened in the middle and labels wrapped
+  const short = width !== null && width < FULL_WIDTH;
+  const id = (t: string) => (short ? shortMiddle(t, 8, 4) : t);
+  const addr = (a: string) => (short && a.length > 20 ? shortMiddle(a, 10, 6) : a);
+  const insHead = ['vin', 'from', 'address', 'BTC', ...cur, 'type', 'label'];
+  const ins = tx.vin.map((i, n) => {
     const tag = i.prevout?.address ? tags.get(i.prevout.address) : undefined;
-    ins.push([
+    return [
       n,
-      i.coinbase ? 'coinbase' : `${i.txid}:${i.vout}`,
-      i.prevout?.address ?? '',
-      { content: formatBtc(i.prevout?.value ?? 0), hAlign: 'right' },
+      i.coinbase ? 'coinbase' : `${id(i.txid)}:${i.vout}`,
+      addr(i.prevout?.address ?? ''),
+      { content: formatBtc(i.prevout?.value ?? 0), hAlign: 'right' as const },
       ...money(`in:${n}`),
       i.prevout?.scriptType ?? '',
       tag ? `${tag.label} (${tag.category})` : '',
-    ]);
+    ];
   });
-  const outs = new Table({
-    head: ['vout', 'address', 'BTC', ...cur, 'type', 'spent by', 'label', 'likely change'],
-    style,
-  });
-  tx.vout.forEach((o, n) => {
+  const outsHead = ['vout', 'address', 'BTC', ...cur, 'type', 'spent by', 'label', 'likely change'];
+  const outs = tx.vout.map((o, n) => {
     const tag = o.address ? tags.get(o.address) : undefined;
     const os = r.outspends?.[n];
-    outs.push([
+    return [
       n,
-      o.address ?? `(${o.scriptType})`,
-      { content: formatBtc(o.value), hAlign: 'right' },
+      o.address ? addr(o.address) : `(${o.scriptType})`,
+      { content: formatBtc(o.value), hAlign: 'right' as const },
       ...money(`out:${n}`),
       o.scriptType,
-      os ? (os.spent ? (os.txid ?? 'spent') : 'unspent') : '?',
+      os ? (os.spent ? (os.txid ? id(os.txid) : 'spent') : 'unspent') : '?',
       tag ? `${tag.label} (${tag.category})` : '',
       changeOf(n).join(', '),
-    ]);
+    ];
   });
+  const wrapLast = (head: string[], last: number) => head.map((_, k) => k >= head.length - last);
   const when = tx.status.confirmed
     ? `block ${tx.status.height} at ${tx.status.time === null ? '?' : formatTime(tx.status.time)}`
     : 'unconfirmed';
@@ -193,8 +198,8 @@ export function renderTxReport(
     ...[...r.coinjoin, ...r.informational].map((f) => `  ${f.name} (${f.confidence}): ${f.reason}`),
     ...changeLines(r),
     '',
-    ins.toString(),
-    outs.toString(),
+    fittedTable(insHead, ins, wrapLast(insHead, 1), style, width),
+    fittedTable(outsHead, outs, wrapLast(outsHead, 2), style, width),
     `source: ${r.source}`,
     '',
   ].join('\n');
@@ -261,7 +266,15 @@ export async function runTxCommand(
         ? txCsv(report, tags, fiat)
         : target.format === 'jsonl'
           ? txJsonl(txJsonDoc(report, tags, meta, fiat))
-          : renderTxReport(report, tags, target.format, color, fiat, meta);
+          : renderTxReport(
+              report,
+              tags,
+              target.format,
+              color,
+              fiat,
+              meta,
+              opts.wide === true ? null : terminalWidth(io),
+            );
     const counts = { inputs: report.tx.vin.length, outputs: report.tx.vout.length, ...handle.counts() };
     await deliver(target, text, meta, counts, io, opts.quiet === true);
     return 0;
