@@ -8,6 +8,7 @@ import type { VerifiedSource } from '../sources/verify.js';
 import type { IO } from './io.js';
 import { existsSync, statSync } from 'node:fs';
 import { defaultCacheDir } from '../sources/cache-paths.js';
+import { snakeCase } from '../output/meta.js';
 import { optString, parseChoice, parseIntOption, parseNumberOption, parseUrlOption } from './parse.js';
 
 export interface SourceRequest {
@@ -114,7 +115,9 @@ export async function openSourceHandle(
       counts() {
         const out: Record<string, number> = {};
         const add = (prefix: string, figures: object) => {
-          for (const [k, v] of Object.entries(figures as Record<string, number>)) out[`${prefix}${k}`] = v;
+          // snake_case like every other manifest key: "verified_outspends_checked", never camelCase
+          for (const [k, v] of Object.entries(figures as Record<string, number>))
+            out[snakeCase(`${prefix}${k}`)] = v;
         };
         if (cache) add('cache_', cache.counts());
         if (verified) add('verified_', verified.verification());

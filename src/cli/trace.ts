@@ -329,7 +329,8 @@ export async function runTraceCommand(
     }
     if (run.result.partial && !req.quiet) {
       io.stderr(
-        `btctrace: PARTIAL RESULT: ${run.result.warnings.join('; ') || 'some outputs could not be followed (see the status column)'}\n`,
+        // the warnings themselves were printed as they came (progress.ts): not a second time
+        `btctrace: PARTIAL RESULT: ${run.result.warnings.length > 0 ? `see the ${run.result.warnings.length === 1 ? 'warning' : `${run.result.warnings.length} warnings`} above` : 'some outputs could not be followed (see the status column)'}; the result is written and marked partial\n`,
       );
     }
     return run.exitCode;

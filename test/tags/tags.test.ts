@@ -16,7 +16,7 @@ describe('parseTags', () => {
     expect(t.get(B)).toEqual({ label: 'Mixer', category: 'mixer' });
   });
   it.each([
-    ['address,label\n', /must have an "category" column/],
+    ['address,label\n', /must have a column named "category"/],
     [
       `address,label,category\nbc1qnotanaddress,X,exchange\n`,
       /t.csv line 2: bc1qnotanaddress: not a valid Bitcoin address/,
