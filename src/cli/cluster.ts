@@ -21,6 +21,7 @@ import { checkWritableFile, optString, parseIntOption } from './parse.js';
 import {
   describeSourceRequest,
   openSourceHandle,
+  recordingOf,
   sourceRequest,
   type SourceRequest,
 } from './source-options.js';
@@ -188,6 +189,8 @@ export async function runClusterCommand(
       warnings: result.incomplete.map((i) => i.message),
       requests: source.stats().requests,
     };
+    const recording = recordingOf(req);
+    if (recording) meta.recording = recording;
     const text =
       format === 'csv'
         ? clusterCsv(result, tags)

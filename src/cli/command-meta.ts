@@ -3,7 +3,8 @@
 import type { RunMeta } from '../output/meta.js';
 import { toolVersion } from '../version.js';
 import type { IO } from './io.js';
-import { describeSourceRequest, type SourceRequest } from './source-options.js';
+import { describeSourceRequest, recordingOf, type SourceRequest } from './source-options.js';
+import { publicUrl } from './recording-meta.js';
 
 export interface CommandMetaInput {
   argv: string[];
@@ -18,7 +19,9 @@ export interface CommandMetaInput {
 }
 
 export function commandMeta(m: CommandMetaInput): RunMeta {
+  const recording = recordingOf(m.req);
   return {
+    ...(recording && { recording }),
     tool: 'btctrace',
     version: toolVersion(),
     command: m.argv,
@@ -26,7 +29,7 @@ export function commandMeta(m: CommandMetaInput): RunMeta {
       ...m.options,
       network: m.req.network,
       provider: m.req.offline || m.req.apiUrl ? null : m.req.provider,
-      apiUrl: m.req.apiUrl ?? null,
+      apiUrl: m.req.apiUrl === undefined ? null : publicUrl(m.req.apiUrl),
       offline: m.req.offline ?? null,
       record: m.req.record ?? null,
       verifyTxids: m.req.verifyTxids,

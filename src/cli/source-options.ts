@@ -9,6 +9,8 @@ import type { IO } from './io.js';
 import { existsSync, statSync } from 'node:fs';
 import { defaultCacheDir } from '../sources/cache-paths.js';
 import { snakeCase } from '../output/meta.js';
+import { providerBaseUrl } from '../sources/providers.js';
+import { publicUrl, readRecordingMeta, writeRecordingMeta } from './recording-meta.js';
 import { optString, parseChoice, parseIntOption, parseNumberOption, parseUrlOption } from './parse.js';
 
 export interface SourceRequest {
@@ -52,10 +54,15 @@ export function sourceRequest(opts: Record<string, unknown>): SourceRequest {
   return req;
 }
 
+/** With --offline: the recording's own metadata (recording-meta.ts), for the run's metadata. */
+export function recordingOf(req: SourceRequest): Record<string, unknown> | undefined {
+  return req.offline ? (readRecordingMeta(req.offline) ?? undefined) : undefined;
+}
+
 /** For run metadata: where the data came from, in words. */
 export function describeSourceRequest(req: SourceRequest): string {
   if (req.offline) return `offline recording ${req.offline}`;
-  if (req.apiUrl) return `esplora ${req.apiUrl}`;
+  if (req.apiUrl) return `esplora ${publicUrl(req.apiUrl)}`;
   return `esplora provider ${req.provider}`;
 }
 
@@ -124,7 +131,16 @@ export async function openSourceHandle(
         add('checks_', checked.checks());
         return out;
       },
-      close: () => cache?.close(),
+      close: () => {
+        cache?.close();
+        if (req.record !== undefined)
+          writeRecordingMeta({
+            dir: req.record,
+            sourceUrl: req.apiUrl ?? providerBaseUrl(req.provider, req.network),
+            network: req.network,
+            now: io.now(),
+          });
+      },
     };
   } catch (e) {
     cache?.close();

@@ -30,6 +30,7 @@ import { NETWORK_NAMES } from '../model/address.js';
 import {
   describeSourceRequest,
   openSourceHandle,
+  recordingOf,
   sourceRequest,
   type SourceRequest,
 } from './source-options.js';
@@ -194,6 +195,8 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
     requests: source.stats().requests,
   };
   if (checked) meta.checks = checked.checks();
+  const recording = recordingOf(req.source);
+  if (recording) meta.recording = recording;
   let fiat: FiatValues | undefined;
   if (req.fiat) {
     if (!deps.pricer) throw new InputError('--fiat: no price source was opened');

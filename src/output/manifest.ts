@@ -104,6 +104,7 @@ export async function buildManifest(input: ManifestInput): Promise<string> {
     ...(input.rowInputs !== undefined && { row_inputs: input.rowInputs }),
     source: run.source,
     network: run.network,
+    ...(run.recording !== undefined && { recording: run.recording }),
     tip_height: run.tip_height,
     started_at: run.started_at,
     finished_at: run.finished_at,
