@@ -270,10 +270,25 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
     setCode(await runTxCommand(txid, opts, io, undefined, process.argv.slice(2)));
   });
 
-  const cache = program.command('cache').description('the persistent cache of explorer answers');
+  const cache = program
+    .command('cache')
+    .addHelpText(
+      'before',
+      examplesText(['btctrace cache stats', 'btctrace cache clear --cache-dir /tmp/btctrace-cache']),
+    )
+    .addHelpText('after', `\n${EXIT_CODES}`)
+    .description('the persistent cache of explorer answers');
   for (const action of ['stats', 'clear'] as const) {
     cache
       .command(action)
+      .addHelpText(
+        'before',
+        examplesText([
+          `btctrace cache ${action}`,
+          `btctrace cache ${action} --cache-dir /tmp/btctrace-cache`,
+        ]),
+      )
+      .addHelpText('after', `\n${EXIT_CODES}`)
       .description(
         action === 'stats'
           ? 'where the cache is, its size and entries by kind'
@@ -288,6 +303,15 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
 
   program
     .command('report')
+    .addHelpText(
+      'before',
+      examplesText([
+        'btctrace report case.json -o case.html',
+        'btctrace report case.json -o case.dot   # or .graphml: format from the extension',
+        'btctrace report case.json --node-budget 1000 --format html -o big.html',
+      ]),
+    )
+    .addHelpText('after', `\n${EXIT_CODES}`)
     .description('the flow graph of a trace JSON: a self-contained HTML case report, or DOT / GraphML')
     .argument('<trace.json>', 'a trace written with --format json')
     .option('-o, --output <file>', 'write to a file (.html, .dot or .graphml picks the format)')
