@@ -9,6 +9,7 @@ import { SeedsFailedError } from '../trace/errors.js';
 import type { TagBook } from '../tags/tags.js';
 import { writeOutputAndManifest } from '../output/manifest.js';
 import { summarize } from '../output/summary.js';
+import { conservationJson } from '../output/json.js';
 import type { RowInputs } from './batch-fingerprint.js';
 import type { BatchJob } from './batch-resume.js';
 import { emptyRow, type SummaryRow } from './batch-summary.js';
@@ -47,6 +48,7 @@ export async function traceJob(job: BatchJob, ctx: JobContext): Promise<SummaryR
       meta: run.meta,
       counts,
       rowInputs: ctx.inputs,
+      conservation: conservationJson(run.result),
     });
     return {
       line: job.line.line,

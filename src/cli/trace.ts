@@ -15,6 +15,7 @@ import {
   type Confidence,
 } from '../cluster/coinjoin/index.js';
 import { renderTrace, traceJson } from '../output/index.js';
+import { conservationJson } from '../output/json.js';
 import { renderGraph } from '../report/graph/index.js';
 import { terminalWidth } from '../output/fit.js';
 import { plural } from '../output/summary.js';
@@ -324,7 +325,11 @@ export async function runTraceCommand(
         transactions: run.result.txs.length,
         ...handle.counts(),
       };
-      const manifest = await writeOutputAndManifest(req.output, run.rendered, { meta: run.meta, counts });
+      const manifest = await writeOutputAndManifest(req.output, run.rendered, {
+        meta: run.meta,
+        counts,
+        conservation: conservationJson(run.result),
+      });
       if (!req.quiet)
         io.stderr(`wrote ${run.result.rows.length} rows to ${req.output} (manifest ${manifest})\n`);
     } else {
