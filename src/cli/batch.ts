@@ -5,71 +5,32 @@
 // its file still has the recorded sha256. A rerun skips finished seeds (unless --force) and
 // rebuilds the summary from their manifests, so a batch killed at any moment resumes with
 // nothing lost, nothing duplicated and no half-written file.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pLimit from 'p-limit';
-import { parse as parseCsv } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../model/errors.js';
-import { MiB, readInputTextSync } from '../model/input-file.js';
+import { readInputTextSync } from '../model/input-file.js';
 import { parseSeed, seedKey, type Seed } from '../model/seed.js';
 import type { ChainSource } from '../sources/source.js';
-import { SourceError } from '../sources/errors.js';
-import { SeedsFailedError } from '../trace/errors.js';
 import { getModel } from '../trace/models/index.js';
 import type { LabelBook } from '../labels/label.js';
 import { MAX_TAGS_BYTES, parseLabelCsv } from '../labels/memory-book.js';
 import { commandBook } from './label-book.js';
-import { MANIFEST_SUFFIX, verifyManifest, writeOutputAndManifest } from '../output/manifest.js';
+import { writeOutputAndManifest } from '../output/manifest.js';
 import type { RunMeta } from '../output/meta.js';
-import { STATUS_ORDER, summarize } from '../output/summary.js';
-import { roundSat } from '../output/amount.js';
-import { guardText } from '../output/csv.js';
 import { sha256 } from '../output/write.js';
-import {
-  conflictError,
-  inputDifferences,
-  rowInputs,
-  type Conflict,
-  type RowInputs,
-} from './batch-fingerprint.js';
+import { rowInputs, type RowInputs } from './batch-fingerprint.js';
+import { MAX_SEED_LIST_BYTES, readSeedList, type SeedLine as BatchLine } from './seed-list.js';
+import { traceJob } from './batch-job.js';
 import { acquireBatchLock } from './batch-lock.js';
+import { finishedRows, seedFileBase, type BatchJob } from './batch-resume.js';
+import { batchOptions, emptyRow, summaryCsv, type SeedStatus, type SummaryRow } from './batch-summary.js';
 import { toolVersion } from '../version.js';
+import { plural } from '../output/summary.js';
 import type { IO } from './io.js';
 import { optString, parseChoice, parseIntOption } from './parse.js';
 import { describeSourceRequest, openSourceHandle, type SourceRequest } from './source-options.js';
-import { executeTrace, traceRequest, type TraceRequest } from './trace.js';
-
-export type SeedStatus = 'ok' | 'partial' | 'failed' | 'invalid' | 'duplicate' | 'interrupted';
-
-export interface BatchLine {
-  line: number;
-  input: string;
-}
-
-export interface SummaryRow {
-  line: number;
-  seed: string;
-  status: SeedStatus;
-  error: string;
-  file: string;
-  rows: number;
-  /** Printed (whole-satoshi) totals by row status. */
-  byStatus: Record<string, number>;
-  /** "ExchangeX (exchange)" -> whole satoshis received. */
-  byLabel: Record<string, number>;
-  /** Resources this seed's trace asked for (each at most once; shared answers count too). */
-  resources: number;
-  /** Reused from an earlier run's manifest. */
-  resumed: boolean;
-}
-
-interface BatchJob {
-  line: BatchLine;
-  seed: Seed;
-  file: string;
-}
+import { traceRequest, type TraceRequest } from './trace.js';
 
 export interface BatchRequest {
   lines: BatchLine[];
@@ -92,124 +53,6 @@ export interface BatchOutcome {
   rows: SummaryRow[];
   exitCode: number;
   requests: number;
-}
-
-const STATUS_COLUMNS = STATUS_ORDER;
-/** ~1 million seeds of 64 bytes: far more than one batch can trace, so a bigger file is a mistake. */
-export const MAX_SEED_LIST_BYTES = 64 * MiB;
-
-/** Reads seeds: one per line (blank lines and # comments ignored), or one CSV column. */
-export function readBatchLines(text: string, source: string, column: string | null): BatchLine[] {
-  if (column !== null) {
-    let records: Record<string, string>[];
-    try {
-      records = parseCsv(text, {
-        bom: true,
-        columns: true,
-        skip_empty_lines: true,
-        trim: true,
-        relax_column_count: true,
-      });
-    } catch (e) {
-      throw new InputError(`${source}: not a readable CSV (${e instanceof Error ? e.message : String(e)})`);
-    }
-    const first = records[0];
-    if (first && !(column in first)) {
-      throw new InputError(
-        `--column ${column}: ${source} has no such column (found: ${Object.keys(first).join(',')})`,
-      );
-    }
-    // +2: one for the header, one because lines count from 1
-    return records
-      .map((r, i) => ({ line: i + 2, input: (r[column] ?? '').trim() }))
-      .filter((l) => l.input !== '' && !l.input.startsWith('#'));
-  }
-  const out: BatchLine[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const input = raw.replace(/\s+#.*$/, '').trim();
-    if (input === '' || input.startsWith('#')) return;
-    out.push({ line: i + 1, input });
-  });
-  return out;
-}
-
-/**
- * A file name for a seed that is safe on every OS: only [A-Za-z0-9_]. Names that carry upper
- * case (base58 addresses) get a short hash suffix, so two addresses that differ only in case
- * never share a file on a case-insensitive file system.
- */
-export function seedFileBase(seed: Seed): string {
-  const base = seedKey(seed)
-    .replace(/[^A-Za-z0-9]/g, '_')
-    .slice(0, 100);
-  if (base === base.toLowerCase()) return base;
-  return `${base}-${createHash('sha256').update(seedKey(seed)).digest('hex').slice(0, 8)}`;
-}
-
-/**
- * A finished seed from an earlier run: its manifest is complete, its files unchanged, and it was
- * made with this run's row inputs. A manifest made with other inputs is a Conflict (never reused,
- * never silently overwritten).
- */
-async function finishedRow(
-  line: BatchLine,
-  file: string,
-  inputs: RowInputs,
-): Promise<SummaryRow | Conflict | null> {
-  const manifest = file + MANIFEST_SUFFIX;
-  if (!existsSync(manifest)) return null;
-  try {
-    const m = JSON.parse(readInputTextSync(manifest, { what: 'manifest', maxBytes: 64 * MiB })) as {
-      partial?: boolean;
-      counts?: Record<string, number>;
-      row_inputs?: unknown;
-    };
-    const differences = inputDifferences(m.row_inputs, inputs);
-    if (differences.length > 0) return { file: path.basename(file), differences };
-    if (!existsSync(file)) return null;
-    const check = await verifyManifest(manifest);
-    if (!check.ok) return null;
-    if (m.partial !== false || !m.counts) return null;
-    const byStatus: Record<string, number> = {};
-    const byLabel: Record<string, number> = {};
-    for (const [k, v] of Object.entries(m.counts)) {
-      if (k.startsWith('status:')) byStatus[k.slice(7)] = v;
-      if (k.startsWith('label:')) byLabel[k.slice(6)] = v;
-    }
-    return {
-      line: line.line,
-      seed: line.input,
-      status: 'ok',
-      error: '',
-      file: path.basename(file),
-      rows: m.counts.rows ?? 0,
-      byStatus,
-      byLabel,
-      resources: m.counts.resources ?? 0,
-      resumed: true,
-    };
-  } catch {
-    return null; // unreadable manifest: trace the seed again
-  }
-}
-
-/** Seeds already finished (and still valid) in outDir; InputError when some were made otherwise. */
-async function finishedRows(
-  jobs: BatchJob[],
-  req: BatchRequest,
-  inputs: RowInputs,
-): Promise<{ done: SummaryRow[]; todo: BatchJob[] }> {
-  const done: SummaryRow[] = [];
-  const todo: BatchJob[] = [];
-  const conflicts: Conflict[] = [];
-  for (const job of jobs) {
-    const r = req.force ? null : await finishedRow(job.line, job.file, inputs);
-    if (r === null) todo.push(job);
-    else if ('differences' in r) conflicts.push(r);
-    else done.push(r);
-  }
-  if (conflicts.length > 0) throw conflictError(req.outDir, conflicts);
-  return { done, todo };
 }
 
 /** The tags (read once, bounded) and the row inputs every seed file of this run is made with. */
@@ -242,31 +85,19 @@ async function runBatchLocked(req: BatchRequest, deps: BatchDeps): Promise<Batch
   const rows: SummaryRow[] = [];
   const firstLine = new Map<string, number>();
   const candidates: BatchJob[] = [];
-  const empty = (line: BatchLine, status: SeedStatus, error: string): SummaryRow => ({
-    line: line.line,
-    seed: line.input,
-    status,
-    error,
-    file: '',
-    rows: 0,
-    byStatus: {},
-    byLabel: {},
-    resources: 0,
-    resumed: false,
-  });
 
   for (const line of req.lines) {
     let seed: Seed;
     try {
       seed = parseSeed(line.input, req.trace.source.network);
     } catch (e) {
-      rows.push(empty(line, 'invalid', e instanceof Error ? e.message : String(e)));
+      rows.push(emptyRow(line, 'invalid', e instanceof Error ? e.message : String(e)));
       continue;
     }
     const key = seedKey(seed);
     const first = firstLine.get(key);
     if (first !== undefined) {
-      rows.push(empty(line, 'duplicate', `same seed as line ${first}`));
+      rows.push(emptyRow(line, 'duplicate', `same seed as line ${first}`));
       continue;
     }
     firstLine.set(key, line.line);
@@ -291,53 +122,19 @@ async function runBatchLocked(req: BatchRequest, deps: BatchDeps): Promise<Batch
       jobs.map((job) =>
         limit(async () => {
           if (deps.signal?.aborted) {
-            rows.push(empty(job.line, 'interrupted', 'not run: the batch was interrupted'));
+            rows.push(emptyRow(job.line, 'interrupted', 'not run: the batch was interrupted (Ctrl-C)'));
             return;
           }
-          try {
-            const run = await executeTrace(
-              { ...req.trace, seeds: [job.seed], output: job.file, quiet: true },
-              { io, argv: deps.argv, openSource: () => shared! },
+          rows.push(
+            await traceJob(job, {
+              io,
+              argv: deps.argv,
+              trace: req.trace,
+              source: shared!,
               tags,
-            );
-            if (deps.signal?.aborted) {
-              rows.push(empty(job.line, 'interrupted', 'not written: the batch was interrupted'));
-              return;
-            }
-            const summary = summarize(run.result);
-            const byStatus: Record<string, number> = {};
-            for (const s of summary.byStatus) byStatus[s.status] = s.taintedSat;
-            const byLabel: Record<string, number> = {};
-            for (const g of summary.byLabel) byLabel[g.name] = g.taintedSat;
-            const counts: Record<string, number> = {
-              rows: run.result.rows.length,
-              resources: run.resources,
-              transactions: run.result.txs.length,
-            };
-            for (const [k, v] of Object.entries(byStatus)) counts[`status:${k}`] = v;
-            for (const [k, v] of Object.entries(byLabel)) counts[`label:${k}`] = v;
-            await writeOutputAndManifest(job.file, run.rendered, {
-              meta: run.meta,
-              counts,
-              rowInputs: inputs,
-            });
-            rows.push({
-              line: job.line.line,
-              seed: job.line.input,
-              status: run.result.partial ? 'partial' : 'ok',
-              error: run.result.partial ? run.result.warnings.join('; ') : '',
-              file: path.basename(job.file),
-              rows: run.result.rows.length,
-              byStatus,
-              byLabel,
-              resources: run.resources,
-              resumed: false,
-            });
-          } catch (e) {
-            if (e instanceof InputError || e instanceof SourceError || e instanceof SeedsFailedError) {
-              rows.push(empty(job.line, 'failed', e.message));
-            } else throw e;
-          }
+              inputs,
+            }),
+          );
           finished++;
           if (!req.trace.quiet && io.stderrIsTTY) io.stderr(`\r\x1b[2Kbatch: ${finished}/${jobs.length}`);
         }),
@@ -349,6 +146,8 @@ async function runBatchLocked(req: BatchRequest, deps: BatchDeps): Promise<Batch
   }
 
   rows.sort((a, b) => a.line - b.line);
+  const tally = (s: SeedStatus) => rows.filter((r) => r.status === s).length;
+  const interrupted = deps.signal?.aborted === true;
   const summaryFile = path.join(req.outDir, 'summary.csv');
   const requests = shared?.stats().requests ?? 0;
   const meta: RunMeta = {
@@ -365,12 +164,15 @@ async function runBatchLocked(req: BatchRequest, deps: BatchDeps): Promise<Batch
     finishedAt: io.now().toISOString(),
     modelConventions: getModel(req.trace.model).conventions,
     partial: rows.some((r) => r.status !== 'ok'),
-    warnings: [],
+    warnings: interrupted
+      ? [
+          `interrupted (Ctrl-C): ${plural(tally('interrupted'), 'seed')} not run; the same command finishes them`,
+        ]
+      : [],
     requests,
   };
   const files = [];
   for (const r of rows) if (r.file) files.push({ path: path.join(req.outDir, r.file), role: 'trace' });
-  const tally = (s: SeedStatus) => rows.filter((r) => r.status === s).length;
   const batchManifest = path.join(req.outDir, 'batch.manifest.json');
   await writeOutputAndManifest(
     summaryFile,
@@ -396,67 +198,15 @@ async function runBatchLocked(req: BatchRequest, deps: BatchDeps): Promise<Batch
     batchManifest,
   );
   const bad = rows.some((r) => r.status === 'failed' || r.status === 'invalid' || r.status === 'partial');
-  const exitCode = deps.signal?.aborted ? 130 : bad ? 1 : 0;
+  const exitCode = interrupted ? 130 : bad ? 1 : 0;
   if (!req.trace.quiet) {
     io.stderr(
       `batch: ${tally('ok')} ok (${rows.filter((r) => r.resumed).length} from an earlier run), ${tally('partial')} partial, ` +
-        `${tally('failed')} failed, ${tally('invalid')} invalid, ${tally('duplicate')} duplicate; ${requests} requests; summary in ${summaryFile}\n`,
+        `${tally('failed')} failed, ${tally('invalid')} invalid, ${tally('duplicate')} duplicate` +
+        `${interrupted ? `, ${tally('interrupted')} not run (interrupted)` : ''}; ${plural(requests, 'request')}; summary in ${summaryFile}\n`,
     );
   }
   return { rows, exitCode, requests };
-}
-
-function batchOptions(req: BatchRequest): Record<string, unknown> {
-  const t = req.trace;
-  return {
-    outDir: req.outDir,
-    force: req.force,
-    parallel: req.parallel,
-    direction: t.direction,
-    hops: t.hops,
-    model: t.model,
-    minSat: t.minSat,
-    maxTxs: t.maxTxs,
-    maxAddressTxs: t.maxAddressTxs,
-    tags: t.tagsFile,
-    stopAt: t.stopAt,
-    format: t.format,
-    network: t.source.network,
-    apiUrl: t.source.apiUrl ?? null,
-    offline: t.source.offline ?? null,
-  };
-}
-
-/** One row per input line, in input order; label totals as "name=sat" pairs sorted by name. */
-export function summaryCsv(rows: SummaryRow[]): string {
-  const header = [
-    'line',
-    'seed',
-    'status',
-    'error',
-    'file',
-    'rows',
-    ...STATUS_COLUMNS.map((s) => `${s}_sat`),
-    'by_label',
-    'resources',
-  ];
-  const body = rows.map((r) => [
-    r.line,
-    guardText(r.seed),
-    r.status,
-    guardText(r.error),
-    r.file,
-    r.rows,
-    ...STATUS_COLUMNS.map((s) => roundSat(r.byStatus[s] ?? 0)),
-    guardText(
-      Object.keys(r.byLabel)
-        .sort()
-        .map((k) => `${k}=${r.byLabel[k]}`)
-        .join('; '),
-    ),
-    r.resources,
-  ]);
-  return stringify([header, ...body], { record_delimiter: '\n' });
 }
 
 export async function runBatchCommand(
@@ -480,11 +230,12 @@ export async function runBatchCommand(
   else {
     text = readInputTextSync(input, { what: 'seed list', maxBytes: MAX_SEED_LIST_BYTES });
   }
-  const lines = readBatchLines(
-    text,
-    input === '-' ? 'standard input' : input,
-    typeof opts.column === 'string' ? opts.column : null,
-  );
+  const lines = readSeedList(text, {
+    source: input === '-' ? 'standard input' : input,
+    column: typeof opts.column === 'string' ? opts.column : null,
+    network: trace.source.network,
+    note: (m) => io.stderr(`btctrace: ${m}\n`),
+  });
   if (lines.length === 0)
     throw new InputError(`${input === '-' ? 'standard input' : input}: no seeds in the list`);
   const outcome = await runBatch(

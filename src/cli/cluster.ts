@@ -1,7 +1,8 @@
 // `btctrace cluster <address...>`: the common-input cluster of the seeds, expanded through the
 // explorer until nothing new appears or a limit stops it (a cut cluster says so).
 import { plural } from '../output/summary.js';
-import Table from 'cli-table3';
+import { fittedTable, terminalWidth } from '../output/fit.js';
+import { FULL_WIDTH, shortMiddle } from '../output/table.js';
 import { stringify } from 'csv-stringify/sync';
 import { DEFAULT_VETO, parseVetoThreshold } from '../cluster/coinjoin/index.js';
 import { expandCluster, type ClusterResult } from '../cluster/expand.js';
@@ -23,11 +24,14 @@ import { resolveFormat, STDOUT_FILE } from '../output/format.js';
 import type { RunMeta } from '../output/meta.js';
 import { toolVersion } from '../version.js';
 import type { IO } from './io.js';
+import { InputError } from '../model/errors.js';
+import { readSeedList } from './seed-list.js';
 import { checkWritableFile, optString, parseIntOption } from './parse.js';
 import { safeCells, safeText } from '../output/escape.js';
 import {
   describeSourceRequest,
   openSourceHandle,
+  recordingOf,
   sourceRequest,
   type SourceRequest,
 } from './source-options.js';
@@ -119,24 +123,30 @@ export function clusterTable(
   r: ClusterResult,
   labels: ReadonlyMap<string, LabelFields>,
   color: boolean,
+  width: number | null = null,
 ): string {
-  const t = new Table({
-    head: ['cluster', 'address', 'linked by', 'hop', 'label'],
-    style: color ? {} : { head: [], border: [] },
+  // width null (--wide): full ids; otherwise cluster ids and linking txids shortened in the middle
+  // (member addresses stay whole: they are what the table is for), labels wrapped
+  const short = width !== null && width < FULL_WIDTH;
+  const head = ['cluster', 'address', 'linked by', 'hop', 'label'];
+  const rows = r.members.map((m) => {
+    return safeCells([
+      short && m.clusterId.length > 20 ? shortMiddle(m.clusterId, 10, 6) : m.clusterId,
+      m.address,
+      m.linkedByTxid ? (short ? shortMiddle(m.linkedByTxid, 8, 4) : m.linkedByTxid) : '(seed)',
+      m.hop,
+      labelText(labels.get(m.address)!),
+    ]);
   });
-  for (const m of r.members) {
-    t.push(
-      safeCells([
-        m.clusterId,
-        m.address,
-        m.linkedByTxid ?? '(seed)',
-        m.hop,
-        labelText(labels.get(m.address)!),
-      ]),
-    );
-  }
+  const table = fittedTable(
+    head,
+    rows,
+    [false, false, false, false, true],
+    color ? {} : { head: [], border: [] },
+    width,
+  );
   const lines = [
-    t.toString(),
+    table,
     `${plural(r.counts.members, 'address')} in ${plural(r.clusters.length, 'cluster')}; ${plural(r.counts.addressesExpanded, 'history')} and ${plural(r.counts.txsExamined, 'transaction')} read; ${plural(r.counts.linkingTxs, 'linking transaction')}; ${plural(r.counts.skippedCoinJoins, 'CoinJoin')} not used for linking (veto at ${r.veto} or stronger).`,
   ];
   for (const s of r.skipped)
@@ -154,8 +164,22 @@ export async function runClusterCommand(
   io: IO,
   argv: string[],
   openSource?: (req: SourceRequest) => ChainSource,
+  readStdin?: () => Promise<string>,
 ): Promise<number> {
   const req = sourceRequest(opts);
+  const column = typeof opts.column === 'string' ? opts.column : null;
+  if (inputs.length === 1 && inputs[0] === '-') {
+    if (!readStdin) throw new InputError('addresses from stdin ("-") are not available here');
+    const note = (m: string) => io.stderr(`btctrace: ${m}\n`);
+    inputs = readSeedList(await readStdin(), {
+      source: 'standard input',
+      column,
+      network: req.network,
+      note,
+    }).map((l) => l.input);
+    if (inputs.length === 0) throw new InputError('no addresses on standard input');
+  } else if (column !== null)
+    throw new InputError(`--column ${column}: applies to a list read from stdin ("-")`);
   const seeds = inputs.map((a) => {
     checkAddress(a.trim(), req.network);
     return normalizeAddress(a.trim());
@@ -205,12 +229,19 @@ export async function runClusterCommand(
       warnings: result.incomplete.map((i) => i.message),
       requests: source.stats().requests,
     };
+    const recording = recordingOf(req);
+    if (recording) meta.recording = recording;
     const text =
       format === 'csv'
         ? clusterCsv(result, labels)
         : format === 'json'
           ? clusterJson(result, labels, meta)
-          : clusterTable(result, labels, output === null && io.stdoutIsTTY && !io.env.NO_COLOR);
+          : clusterTable(
+              result,
+              labels,
+              output === null && io.stdoutIsTTY && !io.env.NO_COLOR,
+              opts.wide === true ? null : terminalWidth(io),
+            );
     if (output) {
       await writeOutputAndManifest(output, text, {
         meta,

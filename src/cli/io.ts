@@ -6,6 +6,8 @@ export interface IO {
   stderrIsTTY: boolean;
   /** True when stdout is a terminal: tables get colour only then (and not with NO_COLOR). */
   stdoutIsTTY: boolean;
+  /** The terminal's width when stdout is one (tables fit it; src/output/fit.ts). */
+  stdoutColumns?: number | undefined;
   env: Record<string, string | undefined>;
   now: () => Date;
 }
@@ -21,6 +23,7 @@ export function processIO(): IO {
     stderr: (t) => void process.stderr.write(t),
     stderrIsTTY: process.stderr.isTTY === true,
     stdoutIsTTY: process.stdout.isTTY === true,
+    stdoutColumns: process.stdout.isTTY ? process.stdout.columns : undefined,
     env: process.env,
     now: () => new Date(),
   };

@@ -56,6 +56,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
         'table, csv, json, jsonl, or the flow graph: html, dot, graphml (default: from the -o extension, else table)',
       )
       .option('-o, --output <file>', 'write the result to a file instead of stdout ("-": stdout)')
+      .option('--column <name>', 'with "-": read the seeds from this column of a CSV on stdin')
       .option('--wide', 'table: full txids and addresses (to copy them), however wide the table gets')
       .option('--excel', 'CSV: start with a UTF-8 byte-order mark, so Excel shows non-ASCII labels right'),
   ).action(async (seeds: string[], opts: Record<string, unknown>) => {
@@ -74,7 +75,10 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
           'cut -d, -f2 leads.csv | btctrace batch - --out-dir case1/',
         ]),
       )
-      .addHelpText('after', `\n${EXIT_CODES}`)
+      .addHelpText(
+        'after',
+        `\nCtrl-C once: the running seeds finish and are written, the rest are marked "interrupted" in summary.csv, exit 130 (the same command finishes them); twice: quit at once.\n${EXIT_CODES}`,
+      )
       .description(
         'trace every address or txid of a list (a file, or - for stdin) into its own file, plus summary.csv',
       )
@@ -90,14 +94,16 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
   ).action(async (file: string, opts: Record<string, unknown>) => {
     const { runBatchCommand } = await import('./batch.js');
     const controller = new AbortController();
+    // One listener for both Ctrl-Cs: with once() the count drops to zero between them, Node
+    // restores the default action, and a quick second Ctrl-C kills the process without exit 130.
     const onInt = () => {
-      io.stderr(
-        '\nbatch: interrupted; keeping finished seeds and writing the summary (Ctrl-C again to quit at once)\n',
-      );
+      if (controller.signal.aborted) process.exit(130);
       controller.abort();
-      process.once('SIGINT', () => process.exit(130));
+      io.stderr(
+        '\nbatch: interrupted: the running seeds finish and are written, no new one starts, then the summary (Ctrl-C again to quit at once, exit 130)\n',
+      );
     };
-    process.once('SIGINT', onInt);
+    process.on('SIGINT', onInt);
     try {
       setCode(
         await runBatchCommand(
@@ -120,18 +126,19 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
         'before',
         examplesText([
           'btctrace address bc1qgxa0vq022w24wgcw78zr2zvla445qujuhm6wq8 --offline fixtures/demo',
-          'btctrace address <address> --format json',
+          'btctrace address <address> -o address.csv   # CSV from the extension, manifest beside it',
         ]),
       )
       .addHelpText('after', `\n${EXIT_CODES}`)
       .description('balance, totals, first and last seen, transaction count of one address')
       .argument('<address>')
-      .option('--format <fmt>', 'table or json', 'table')
+      .option('--format <fmt>', 'table, csv, json or jsonl (default: from the -o extension, else table)')
+      .option('-o, --output <file>', 'write the result to a file, with a manifest beside it ("-": stdout)')
       .option('--tags <file>', TAGS_HELP)
       .option('--max-address-txs <n>', 'read at most this many transactions of its history', '1000'),
   ).action(async (address: string, opts: Record<string, unknown>) => {
     const { runAddressCommand } = await import('./address.js');
-    setCode(await runAddressCommand(address, opts, io));
+    setCode(await runAddressCommand(address, opts, io, undefined, process.argv.slice(2)));
   });
 
   addSourceOptions(
@@ -142,13 +149,14 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
         examplesText([
           'btctrace cluster bc1qgxa0vq022w24wgcw78zr2zvla445qujuhm6wq8 --offline fixtures/demo',
           'btctrace cluster <address> --tags tags.csv -o wallet.csv   # format from .csv',
+          'btctrace cluster - --column address < leads.csv',
         ]),
       )
       .addHelpText('after', `\n${EXIT_CODES}`)
       .description(
         'the addresses one wallet controls: common-input clustering through the explorer (CoinJoins excluded)',
       )
-      .argument('<address...>')
+      .argument('<address...>', 'addresses; "-": one per line from stdin (or a CSV column with --column)')
       .option(
         '--max-addresses <n>',
         'stop adding members after this many (the cluster is then reported incomplete)',
@@ -160,10 +168,14 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       .option('--inherit-labels', INHERIT_HELP.replace('with --cluster: ', ''))
       .option('--coinjoin-veto <confidence>', COINJOIN_VETO_HELP, 'likely')
       .option('--format <fmt>', 'table, csv or json (default: from the -o extension, else table)')
-      .option('-o, --output <file>', 'write the result to a file instead of stdout ("-": stdout)'),
+      .option('-o, --output <file>', 'write the result to a file instead of stdout ("-": stdout)')
+      .option('--column <name>', 'with "-": read the addresses from this column of a CSV on stdin')
+      .option('--wide', 'table: full txids (to copy them), however wide the table gets'),
   ).action(async (addresses: string[], opts: Record<string, unknown>) => {
     const { runClusterCommand } = await import('./cluster.js');
-    setCode(await runClusterCommand(addresses, opts, io, redactArgv(process.argv.slice(2))));
+    setCode(
+      await runClusterCommand(addresses, opts, io, redactArgv(process.argv.slice(2)), undefined, readStdin),
+    );
   });
 
   addSourceOptions(
@@ -172,13 +184,15 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
         'before',
         examplesText([
           'btctrace tx e3eb40a49ec96ddda3fc8b668b824a1a7d11b4f70426f52cf9ab7626bf56e096 --offline fixtures/demo',
-          'btctrace tx <txid> --format json',
+          'btctrace tx <txid> -o tx.csv --tags tags.csv   # one row per input and output, manifest beside it',
         ]),
       )
       .addHelpText('after', `\n${EXIT_CODES}`)
       .description('one transaction: inputs, outputs, fee and fee rate, CoinJoin / peel / change findings')
       .argument('<txid>')
-      .option('--format <fmt>', 'table or json', 'table')
+      .option('--format <fmt>', 'table, csv, json or jsonl (default: from the -o extension, else table)')
+      .option('-o, --output <file>', 'write the result to a file, with a manifest beside it ("-": stdout)')
+      .option('--wide', 'table: full txids and addresses (to copy them), however wide the table gets')
       .option('--tags <file>', TAGS_HELP)
       .option(
         '--change-heuristics <names>',
@@ -186,13 +200,28 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       ),
   ).action(async (txid: string, opts: Record<string, unknown>) => {
     const { runTxCommand } = await import('./tx.js');
-    setCode(await runTxCommand(txid, opts, io));
+    setCode(await runTxCommand(txid, opts, io, undefined, process.argv.slice(2)));
   });
 
-  const cache = program.command('cache').description('the persistent cache of explorer answers');
+  const cache = program
+    .command('cache')
+    .addHelpText(
+      'before',
+      examplesText(['btctrace cache stats', 'btctrace cache clear --cache-dir /tmp/btctrace-cache']),
+    )
+    .addHelpText('after', `\n${EXIT_CODES}`)
+    .description('the persistent cache of explorer answers');
   for (const action of ['stats', 'clear'] as const) {
     cache
       .command(action)
+      .addHelpText(
+        'before',
+        examplesText([
+          `btctrace cache ${action}`,
+          `btctrace cache ${action} --cache-dir /tmp/btctrace-cache`,
+        ]),
+      )
+      .addHelpText('after', `\n${EXIT_CODES}`)
       .description(
         action === 'stats'
           ? 'where the cache is, its size and entries by kind'
@@ -207,6 +236,15 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
 
   program
     .command('report')
+    .addHelpText(
+      'before',
+      examplesText([
+        'btctrace report case.json -o case.html',
+        'btctrace report case.json -o case.dot   # or .graphml: format from the extension',
+        'btctrace report case.json --node-budget 1000 --format html -o big.html',
+      ]),
+    )
+    .addHelpText('after', `\n${EXIT_CODES}`)
     .description('the flow graph of a trace JSON: a self-contained HTML case report, or DOT / GraphML')
     .argument('<trace.json>', 'a trace written with --format json')
     .option('-o, --output <file>', 'write to a file (.html, .dot or .graphml picks the format)')

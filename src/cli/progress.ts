@@ -7,6 +7,8 @@ import type { IO } from './io.js';
 export class Progress {
   private shown = false;
   private last = 0;
+  /** Each warning is printed once, however often the walk meets its cause. */
+  private readonly warned = new Set<string>();
 
   constructor(
     private readonly io: IO,
@@ -23,7 +25,8 @@ export class Progress {
   }
 
   warn(text: string): void {
-    if (this.quiet) return;
+    if (this.quiet || this.warned.has(text)) return;
+    this.warned.add(text);
     this.clear();
     this.io.stderr(`warning: ${text}\n`);
   }

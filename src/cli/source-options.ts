@@ -17,6 +17,9 @@ import {
   parseSizeOption,
   parseUrlOption,
 } from './parse.js';
+import { snakeCase } from '../output/meta.js';
+import { providerBaseUrl, type ProviderName } from '../sources/providers.js';
+import { publicUrl, readRecordingMeta, writeRecordingMeta } from './recording-meta.js';
 import { publicApiUrl } from '../sources/api-url.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../sources/body.js';
 
@@ -107,6 +110,11 @@ export function sourceRequest(opts: Record<string, unknown>): SourceRequest {
   return req;
 }
 
+/** With --offline: the recording's own metadata (recording-meta.ts), for the run's metadata. */
+export function recordingOf(req: SourceRequest): Record<string, unknown> | undefined {
+  return req.offline ? (readRecordingMeta(req.offline) ?? undefined) : undefined;
+}
+
 /** For run metadata: where the data came from, in words. */
 export function describeSourceRequest(req: SourceRequest): string {
   if (req.offline) return `offline recording ${req.offline}`;
@@ -174,14 +182,26 @@ export async function openSourceHandle(
       counts() {
         const out: Record<string, number> = {};
         const add = (prefix: string, figures: object) => {
-          for (const [k, v] of Object.entries(figures as Record<string, number>)) out[`${prefix}${k}`] = v;
+          // snake_case like every other manifest key: "verified_outspends_checked", never camelCase
+          for (const [k, v] of Object.entries(figures as Record<string, number>))
+            out[snakeCase(`${prefix}${k}`)] = v;
         };
         if (cache) add('cache_', cache.counts());
         if (verified) add('verified_', verified.verification());
         add('checks_', checked.checks());
         return out;
       },
-      close: () => cache?.close(),
+      close: () => {
+        cache?.close();
+        if (req.record !== undefined)
+          writeRecordingMeta({
+            dir: req.record,
+            // --record is refused with bigquery (bigquery-options.ts): an Esplora provider here
+            sourceUrl: req.apiUrl ?? providerBaseUrl(req.provider as ProviderName, req.network),
+            network: req.network,
+            now: io.now(),
+          });
+      },
     };
   } catch (e) {
     cache?.close();

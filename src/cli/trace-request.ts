@@ -1,6 +1,9 @@
 // `btctrace trace` options -> TraceRequest: every option checked before any request is made,
 // and the effective options a run's metadata records. Shared by trace, batch and exposure.
 import { parseSeeds, type Seed } from '../model/seed.js';
+import { readSeedList } from './seed-list.js';
+import { NETWORK_NAMES } from '../model/address.js';
+
 import type { Direction } from '../trace/result.js';
 import { MODEL_NAMES, type ModelName } from '../trace/taint.js';
 import { parseVetoThreshold, type Confidence } from '../cluster/coinjoin/index.js';
@@ -121,21 +124,12 @@ export function effectiveOptions(req: TraceRequest): Record<string, unknown> {
   };
 }
 
-/** A first line of letters, digits-free, like "address" or "wallet_address": a column name. */
-const COLUMN_NAME = /^[A-Za-z_][A-Za-z _-]{0,63}$/;
-
-/**
- * `trace -`: one seed per line from stdin; blank lines and # comments skipped, and a first line
- * that is a column name (`cut -d, -f2 leads.csv | btctrace trace -`) skipped with a note.
- */
-export function seedLines(text: string, io: IO): string[] {
-  const lines = text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-  if (lines.length > 0 && COLUMN_NAME.test(lines[0]!)) {
-    io.stderr(`btctrace: skipped the first line "${lines[0]!}": it looks like a column name, not a seed\n`);
-    lines.shift();
-  }
-  return lines;
+/** `trace -`: seeds from stdin, one per line or a --column of a CSV (seed-list.ts). */
+export function seedLines(text: string, io: IO, opts: Record<string, unknown> = {}): string[] {
+  return readSeedList(text, {
+    source: 'standard input',
+    column: typeof opts.column === 'string' ? opts.column : null,
+    network: parseChoice('--network', optString(opts, 'network', 'mainnet'), NETWORK_NAMES),
+    note: (m) => io.stderr(`btctrace: ${m}\n`),
+  }).map((l) => l.input);
 }

@@ -15,7 +15,7 @@ import type { RunMeta } from '../output/meta.js';
 import { toolVersion } from '../version.js';
 import type { IO } from './io.js';
 import { checkStopAt } from './stop-at.js';
-import { describeSourceRequest, type SourceRequest } from './source-options.js';
+import { describeSourceRequest, recordingOf, type SourceRequest } from './source-options.js';
 import { Progress } from './progress.js';
 import { addChangeFlags, addClusters, addPostMixFlags } from './annotate.js';
 import { capturing } from '../sources/capture.js';
@@ -118,6 +118,8 @@ export async function runWalk(req: TraceRequest, deps: TraceDeps, labels?: Label
     requests: source.stats().requests,
   };
   if (checked) meta.checks = checked.checks();
+  const recording = recordingOf(req.source);
+  if (recording) meta.recording = recording;
   let fiat: FiatValues | undefined;
   if (req.fiat) {
     if (!deps.pricer) throw new InputError('--fiat: no price source was opened');

@@ -4,7 +4,8 @@ import type { ChainSource } from '../sources/source.js';
 import type { LabelBook } from '../labels/label.js';
 import { renderTrace, traceJson } from '../output/index.js';
 import { renderGraph } from '../report/graph/index.js';
-import { FULL_WIDTH } from '../output/table.js';
+import { terminalWidth } from '../output/fit.js';
+import { conservationJson } from '../output/json.js';
 import { writeOutputAndManifest } from '../output/manifest.js';
 import type { IO } from './io.js';
 import { openSourceHandle, type SourceRequest } from './source-options.js';
@@ -41,7 +42,8 @@ export async function executeTrace(
       : renderTrace(req.format, result, meta, {
           color,
           cluster: req.cluster,
-          width: req.wide ? FULL_WIDTH : undefined,
+          width: terminalWidth(io),
+          wide: req.wide,
           ...(fiat && { fiat }),
         });
   if (req.excel && req.format === 'csv') rendered = `\uFEFF${rendered}`;
@@ -58,9 +60,10 @@ export async function runTraceCommand(
 ): Promise<number> {
   if (seedArgs.length === 1 && seedArgs[0] === '-') {
     if (!readStdin) throw new InputError('seeds from stdin ("-") are not available here');
-    seedArgs = seedLines(await readStdin(), io);
+    seedArgs = seedLines(await readStdin(), io, opts);
     if (seedArgs.length === 0) throw new InputError('no seeds on standard input');
-  }
+  } else if (typeof opts.column === 'string')
+    throw new InputError(`--column ${opts.column}: applies to a seed list read from stdin ("-")`);
   const req = traceRequest(seedArgs, opts);
   if (req.seeds.length === 0) throw new InputError('no seeds given');
   if (req.excel && req.format !== 'csv')
@@ -76,7 +79,11 @@ export async function runTraceCommand(
         transactions: run.result.txs.length,
         ...handle.counts(),
       };
-      const manifest = await writeOutputAndManifest(req.output, run.rendered, { meta: run.meta, counts });
+      const manifest = await writeOutputAndManifest(req.output, run.rendered, {
+        meta: run.meta,
+        counts,
+        conservation: conservationJson(run.result),
+      });
       if (!req.quiet)
         io.stderr(`wrote ${run.result.rows.length} rows to ${req.output} (manifest ${manifest})\n`);
     } else {
@@ -84,7 +91,8 @@ export async function runTraceCommand(
     }
     if (run.result.partial && !req.quiet) {
       io.stderr(
-        `btctrace: PARTIAL RESULT: ${run.result.warnings.join('; ') || 'some outputs could not be followed (see the status column)'}\n`,
+        // the warnings themselves were printed as they came (progress.ts): not a second time
+        `btctrace: PARTIAL RESULT: ${run.result.warnings.length > 0 ? `see the ${run.result.warnings.length === 1 ? 'warning' : `${run.result.warnings.length} warnings`} above` : 'some outputs could not be followed (see the status column)'}; the result is written and marked partial\n`,
       );
     }
     return run.exitCode;

@@ -1,7 +1,8 @@
 // `btctrace tx <txid>`: one transaction with its inputs, outputs, fee, fee rate and every
 // finding that fired: CoinJoin detectors by name, peel step, likely change by heuristic.
 import { plural } from '../output/summary.js';
-import Table from 'cli-table3';
+import { fittedTable, terminalWidth } from '../output/fit.js';
+import { FULL_WIDTH, shortMiddle } from '../output/table.js';
 import {
   CHANGE_HEURISTICS,
   evaluateChange,
@@ -26,7 +27,9 @@ import type { LabelBook } from '../labels/label.js';
 import { labelFields, labelJson, labelText } from '../output/label-cells.js';
 import { commandBook } from './label-book.js';
 import type { IO } from './io.js';
-import { optString, parseChoice } from './parse.js';
+import { commandMeta } from './command-meta.js';
+import { deliver, outputTarget } from './output-target.js';
+import { changeNames, flagsOf, lookupAll, txCsv, txJsonDoc, txJsonl } from './tx-formats.js';
 import {
   describeSourceRequest,
   openSourceHandle,
@@ -34,10 +37,12 @@ import {
   type SourceRequest,
 } from './source-options.js';
 import { parseChangeHeuristicNames } from '../cluster/change/index.js';
+import { explainChange } from '../cluster/change/explain.js';
 import { fiatRequest, openPricer } from './fiat.js';
-import { fiatMeta, FIAT_COLUMNS, valueItems, type FiatValues } from '../prices/fiat.js';
+import { fiatMeta, valueItems, type FiatValues } from '../prices/fiat.js';
 import { safeCells } from '../output/escape.js';
 import { checkSpenders } from '../sources/spenders.js';
+import type { RunMeta } from '../output/meta.js';
 
 export interface TxReport {
   tx: Tx;
@@ -133,104 +138,50 @@ export function renderTxReport(
   format: 'table' | 'json',
   color: boolean,
   fiat?: FiatValues,
+  meta: RunMeta | null = null,
+  /** Table: the terminal width to fit (fit.ts); null = --wide, full ids. */
+  width: number | null = null,
 ): string {
   const { tx } = r;
-  const fiatOf = (key: string) => {
-    const c = fiat?.cells.get(key);
-    return c
-      ? Object.fromEntries(FIAT_COLUMNS.filter((k) => k !== 'fiat_tainted').map((k) => [k, c[k]]))
-      : {};
-  };
-  // one lookup for every address of the transaction
-  const found = book.lookup([
-    ...tx.vin.flatMap((i) => (i.prevout?.address ? [i.prevout.address] : [])),
-    ...tx.vout.flatMap((o) => (o.address ? [o.address] : [])),
-  ]);
+  const found = lookupAll(r, book);
   const labelOf = (a: string | null | undefined) => labelFields(a ? found.get(a) : undefined);
-  const changeOf = (vout: number) =>
-    r.change.filter((h) => h.candidates.length === 1 && h.candidates[0] === vout).map((h) => h.name);
-  if (format === 'json') {
-    return (
-      JSON.stringify(
-        {
-          txid: tx.txid,
-          block_height: tx.status.height,
-          block_time: tx.status.time === null ? null : formatTime(tx.status.time),
-          confirmed: tx.status.confirmed,
-          size: tx.size,
-          weight: tx.weight,
-          vsize: r.vsize,
-          fee_sat: tx.fee,
-          fee_rate_sat_vb: r.feeRate,
-          inputs: tx.vin.map((i, n) => ({
-            vin: n,
-            coinbase: i.coinbase,
-            prev_txid: i.coinbase ? null : i.txid,
-            prev_vout: i.coinbase ? null : i.vout,
-            address: i.prevout?.address ?? null,
-            value_sat: i.prevout?.value ?? 0,
-            script_type: i.prevout?.scriptType ?? null,
-            label: labelJson(labelOf(i.prevout?.address)),
-            ...fiatOf(`in:${n}`),
-          })),
-          outputs: tx.vout.map((o, n) => ({
-            vout: n,
-            address: o.address,
-            value_sat: o.value,
-            script_type: o.scriptType,
-            spent_by: r.outspends?.[n]?.txid ?? null,
-            label: labelJson(labelOf(o.address)),
-            likely_change: changeOf(n),
-            ...fiatOf(`out:${n}`),
-          })),
-          flags: flagsOf(r),
-          coinjoin_findings: [...r.coinjoin, ...r.informational],
-          change_heuristics: r.change,
-          source: r.source,
-          ...(fiat && { fee_fiat_value: fiat.cells.get('fee')!.fiat_value, fiat: fiatMeta(fiat) }),
-        },
-        null,
-        2,
-      ) + '\n'
-    );
-  }
+  const changeOf = (vout: number) => changeNames(r, vout);
+  if (format === 'json') return `${JSON.stringify(txJsonDoc(r, book, meta, fiat), null, 2)}\n`;
   const style = color ? {} : { head: [], border: [] };
   const cur = fiat ? [fiat.currency] : [];
   const money = (key: string) =>
     fiat ? [{ content: fiat.cells.get(key)!.fiat_value, hAlign: 'right' as const }] : [];
-  const ins = new Table({ head: ['vin', 'from', 'address', 'BTC', ...cur, 'type', 'label'], style });
-  tx.vin.forEach((i, n) => {
-    ins.push(
-      safeCells([
-        n,
-        i.coinbase ? 'coinbase' : `${i.txid}:${i.vout}`,
-        i.prevout?.address ?? '',
-        { content: formatBtc(i.prevout?.value ?? 0), hAlign: 'right' },
-        ...money(`in:${n}`),
-        i.prevout?.scriptType ?? '',
-        labelText(labelOf(i.prevout?.address)),
-      ]),
-    );
+  // width null (--wide): full ids; otherwise ids shortened in the middle and labels wrapped
+  const short = width !== null && width < FULL_WIDTH;
+  const id = (t: string) => (short ? shortMiddle(t, 8, 4) : t);
+  const addr = (a: string) => (short && a.length > 20 ? shortMiddle(a, 10, 6) : a);
+  const insHead = ['vin', 'from', 'address', 'BTC', ...cur, 'type', 'label'];
+  const ins = tx.vin.map((i, n) => {
+    return safeCells([
+      n,
+      i.coinbase ? 'coinbase' : `${id(i.txid)}:${i.vout}`,
+      addr(i.prevout?.address ?? ''),
+      { content: formatBtc(i.prevout?.value ?? 0), hAlign: 'right' as const },
+      ...money(`in:${n}`),
+      i.prevout?.scriptType ?? '',
+      labelText(labelOf(i.prevout?.address)),
+    ]);
   });
-  const outs = new Table({
-    head: ['vout', 'address', 'BTC', ...cur, 'type', 'spent by', 'label', 'likely change'],
-    style,
-  });
-  tx.vout.forEach((o, n) => {
+  const outsHead = ['vout', 'address', 'BTC', ...cur, 'type', 'spent by', 'label', 'likely change'];
+  const outs = tx.vout.map((o, n) => {
     const os = r.outspends?.[n];
-    outs.push(
-      safeCells([
-        n,
-        o.address ?? `(${o.scriptType})`,
-        { content: formatBtc(o.value), hAlign: 'right' },
-        ...money(`out:${n}`),
-        o.scriptType,
-        os ? (os.spent ? (os.txid ?? 'spent') : 'unspent') : '?',
-        labelText(labelOf(o.address)),
-        changeOf(n).join(', '),
-      ]),
-    );
+    return safeCells([
+      n,
+      o.address ? addr(o.address) : `(${o.scriptType})`,
+      { content: formatBtc(o.value), hAlign: 'right' as const },
+      ...money(`out:${n}`),
+      o.scriptType,
+      os ? (os.spent ? (os.txid ? id(os.txid) : 'spent') : 'unspent') : '?',
+      labelText(labelOf(o.address)),
+      changeOf(n).join(', '),
+    ]);
   });
+  const wrapLast = (head: string[], last: number) => head.map((_, k) => k >= head.length - last);
   const when = tx.status.confirmed
     ? `block ${tx.status.height} at ${tx.status.time === null ? '?' : formatTime(tx.status.time)}`
     : 'unconfirmed';
@@ -248,20 +199,25 @@ export function renderTxReport(
     `flags: ${flags.length ? flags.join(', ') : 'none'}`,
     ...fiatLine,
     ...[...r.coinjoin, ...r.informational].map((f) => `  ${f.name} (${f.confidence}): ${f.reason}`),
+    ...changeLines(r),
     '',
-    ins.toString(),
-    outs.toString(),
+    fittedTable(insHead, ins, wrapLast(insHead, 1), style, width),
+    fittedTable(outsHead, outs, wrapLast(outsHead, 2), style, width),
     `source: ${r.source}`,
     '',
   ].join('\n');
 }
 
-function flagsOf(r: TxReport): string[] {
-  // "coinjoin:whirlpool:definite", "tx0:whirlpool:likely", "post-mix:wasabi2:likely", "info:esplora:possible"
-  const f = r.coinjoin.map((c) => `${c.kind === 'coinjoin' ? 'coinjoin:' : ''}${c.name}:${c.confidence}`);
-  for (const c of r.informational) f.push(`info:${c.name}:${c.confidence}`);
-  if (r.peelStep) f.push('peel-step');
-  return f;
+/** The change findings in words: one line per heuristic that ran (evidence, not proof). */
+function changeLines(r: TxReport): string[] {
+  if (r.change.length === 0)
+    return spendableVouts(r.tx).length < 2
+      ? ['change: none to find (fewer than two outputs with an address)']
+      : [];
+  return [
+    'change (each heuristic is evidence to weigh, not proof):',
+    ...r.change.map((v) => `  ${explainChange(r.tx, v)}`),
+  ];
 }
 
 export async function runTxCommand(
@@ -269,24 +225,61 @@ export async function runTxCommand(
   opts: Record<string, unknown>,
   io: IO,
   openSource?: (req: SourceRequest) => ChainSource,
+  argv: string[] = [],
 ): Promise<number> {
   const txid = input.trim().toLowerCase();
   if (!isTxid(txid)) throw new InputError(`${input}: not a txid (64 hex characters)`);
   const req = sourceRequest(opts);
-  const format = parseChoice('--format', optString(opts, 'format', 'table'), ['table', 'json'] as const);
+  const target = outputTarget(opts, ['table', 'csv', 'json', 'jsonl'] as const, 'table');
   const heuristics =
     typeof opts.changeHeuristics === 'string'
       ? parseChangeHeuristicNames(opts.changeHeuristics)
       : CHANGE_HEURISTICS.map((h) => h.name).filter((n) => n !== 'fresh-address'); // fresh-address costs a history per output
   const book = commandBook(opts, req.network);
   const fiatReq = fiatRequest(opts);
+  const startedAt = io.now();
   const handle = await openSourceHandle(req, io, openSource);
   try {
     const source = handle.source;
     const pricer = fiatReq ? openPricer(fiatReq, req, handle.transport) : null;
-    const report = await txReport(source, txid, heuristics, describeSourceRequest(req));
+    const [report, tip] = await Promise.all([
+      txReport(source, txid, heuristics, describeSourceRequest(req)),
+      source.getTipHeight().catch(() => null),
+    ]);
     const fiat = pricer ? await valueItems(pricer, txFiatItems(report.tx), io.now()) : undefined;
-    io.stdout(renderTxReport(report, book, format, io.stdoutIsTTY && !io.env.NO_COLOR, fiat));
+    const meta = commandMeta({
+      argv,
+      options: {
+        format: target.format,
+        output: target.output,
+        changeHeuristics: heuristics,
+        tags: opts.tags,
+      },
+      req,
+      tip,
+      startedAt,
+      io,
+      conventions: `CoinJoin detectors by name with confidence; change heuristics (${heuristics.join(', ')}) name an output only when exactly one is left that they cannot rule out`,
+      requests: source.stats().requests,
+    });
+    if (fiat) meta.fiat = fiatMeta(fiat);
+    const color = target.output === null && io.stdoutIsTTY && !io.env.NO_COLOR;
+    const text =
+      target.format === 'csv'
+        ? txCsv(report, book, fiat)
+        : target.format === 'jsonl'
+          ? txJsonl(txJsonDoc(report, book, meta, fiat))
+          : renderTxReport(
+              report,
+              book,
+              target.format,
+              color,
+              fiat,
+              meta,
+              opts.wide === true ? null : terminalWidth(io),
+            );
+    const counts = { inputs: report.tx.vin.length, outputs: report.tx.vout.length, ...handle.counts() };
+    await deliver(target, text, meta, counts, io, opts.quiet === true);
     return 0;
   } finally {
     handle.close();

@@ -3,6 +3,7 @@
 // excluded); repeat for the new members until nothing new appears or a limit stops the walk.
 // Histories are fetched a few at a time ahead of the one being read, but always applied in
 // queue order, so the result does not depend on which answer arrives first.
+import { plural } from '../output/summary.js';
 import { InputError } from '../model/errors.js';
 import type { Tx } from '../model/tx.js';
 import { SourceError } from '../sources/errors.js';
@@ -188,7 +189,7 @@ export async function expandCluster(
       incomplete.push({
         kind: 'address-history-cut',
         address,
-        message: `history of ${address} was cut at ${limits.maxAddressTxs} transactions (maxAddressTxs)`,
+        message: `history of ${address} was cut at ${plural(limits.maxAddressTxs, 'transaction')} (--max-address-txs)`,
       });
     }
     const hop = info.get(address)!.hop + 1;
@@ -228,8 +229,8 @@ export async function expandCluster(
       kind: 'max-txs',
       address: null,
       message:
-        `stopped after ${limits.maxTxs} transactions (maxTxs); ` +
-        `${unread + 1} member histories not read to the end`,
+        `stopped after ${plural(limits.maxTxs, 'transaction')} (--max-txs); ` +
+        `${plural(unread + 1, 'member history', 'member histories')} not read to the end`,
     });
   }
   if (omitted.size > 0) {
@@ -238,8 +239,9 @@ export async function expandCluster(
       kind: 'max-addresses',
       address: null,
       message:
-        `stopped at ${limits.maxAddresses} addresses (maxAddresses); ${omitted.size} further linked ` +
-        `address(es) not listed (first ${first}); ${unread} member histories not read`,
+        `stopped at ${plural(limits.maxAddresses, 'address')} (--max-addresses); ` +
+        `${plural(omitted.size, 'further linked address', 'further linked addresses')} not listed (first ${first}); ` +
+        `${plural(unread, 'member history', 'member histories')} not read`,
     });
   }
 

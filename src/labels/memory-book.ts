@@ -91,12 +91,14 @@ export function parseLabelCsv(text: string, file: string, network: NetworkName):
   } catch (e) {
     throw new InputError(`${file}: not a readable CSV (${e instanceof Error ? e.message : String(e)})`);
   }
-  const header = (records[0] ?? []).map((h) => h.toLowerCase());
+  const written = records[0] ?? [];
+  const header = written.map((h) => h.toLowerCase());
   const col = (name: string) => {
     const i = header.indexOf(name);
+    // the header is quoted as written (not lower-cased), so the analyst can find it in the file
     if (i < 0)
       throw new InputError(
-        `${file}: the header must have an "${name}" column (found: ${header.join(',') || 'nothing'})`,
+        `${file}: the header must have a column named "${name}" (found: ${written.join(',') || 'nothing'})`,
       );
     return i;
   };

@@ -30,9 +30,9 @@ export function safeLines(text: string): string {
 }
 
 /** A table row with every text cell passed through safeText() (cli-table3 cell objects too). */
-export function safeCells(row: Table.HorizontalTableRow): Table.HorizontalTableRow {
+export function safeCells<C extends Table.Cell>(row: C[]): C[] {
   return row.map((c) => {
-    if (typeof c === 'string') return safeText(c);
+    if (typeof c === 'string') return safeText(c) as C;
     if (c !== null && typeof c === 'object' && typeof c.content === 'string') {
       return { ...c, content: safeText(c.content) };
     }

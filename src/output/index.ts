@@ -16,8 +16,10 @@ export interface RenderOptions {
   cluster?: boolean;
   /** Table only: ANSI colours (default false: the caller opts in for a TTY without NO_COLOR). */
   color?: boolean;
-  /** Table only: terminal width. */
+  /** Table only: terminal width (text columns wrap to fit). */
   width?: number;
+  /** Table only: --wide (full ids, no wrapping). */
+  wide?: boolean;
   /** With --fiat: per-row fiat cells (keyed txid:vout), appended after every other column. */
   fiat?: FiatValues;
 }
@@ -39,6 +41,7 @@ export function renderTrace(
       return traceTable(result, {
         color: opts.color ?? false,
         width: opts.width,
+        wide: opts.wide,
         meta,
         cluster: opts.cluster,
         ...(opts.fiat && { fiat: opts.fiat }),

@@ -109,7 +109,8 @@ function totalsJson(result: TraceResult, cluster: boolean, opts: JsonOptions): R
   return totals;
 }
 
-function conservationJson(result: TraceResult): Record<string, unknown> {
+/** totals.conservation of the JSON, also written into the trace's manifest. */
+export function conservationJson(result: TraceResult): Record<string, unknown> {
   const c = conservation(result);
   return {
     seed_sat: c.seedSat,

@@ -43,6 +43,8 @@ export interface ManifestInput {
   baseDir?: string;
   /** What the output's rows depend on (a batch seed's options and tags hash), for reuse checks. */
   rowInputs?: Record<string, unknown>;
+  /** A trace's conservation summary (json.ts conservationJson): where the seed taint ended up. */
+  conservation?: Record<string, unknown>;
 }
 
 export interface ManifestFileEntry {
@@ -104,6 +106,7 @@ export async function buildManifest(input: ManifestInput): Promise<string> {
     ...(input.rowInputs !== undefined && { row_inputs: input.rowInputs }),
     source: run.source,
     network: run.network,
+    ...(run.recording !== undefined && { recording: run.recording }),
     tip_height: run.tip_height,
     started_at: run.started_at,
     finished_at: run.finished_at,
@@ -114,6 +117,7 @@ export async function buildManifest(input: ManifestInput): Promise<string> {
     ...(run.requests !== undefined && { requests: run.requests }),
     ...(run.fiat !== undefined && { fiat: run.fiat }),
     counts,
+    ...(input.conservation !== undefined && { conservation: input.conservation }),
     files,
   };
   return JSON.stringify(manifest, null, 2) + '\n';

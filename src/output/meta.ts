@@ -28,6 +28,8 @@ export interface RunMeta {
   checks?: Record<string, number>;
   /** With --fiat: the currency, price source and every price used (src/prices fiatMeta). */
   fiat?: Record<string, unknown>;
+  /** With --offline: the recording's own metadata (source URL, network, tip, time, version). */
+  recording?: Record<string, unknown>;
 }
 
 /** camelCase -> snake_case ("minSat" -> "min_sat", "apiURL" -> "api_url"); other keys unchanged. */
@@ -112,5 +114,6 @@ export function metaJson(
   if (runRecord && meta.requests !== undefined) out.requests = meta.requests;
   if (meta.checks !== undefined) out.checks = { ...meta.checks };
   if (meta.fiat !== undefined) out.fiat = jsonSafe(meta.fiat);
+  if (meta.recording !== undefined) out.recording = jsonSafe(meta.recording);
   return out;
 }

@@ -84,8 +84,9 @@ export function labelName(label: string | null, category: string | null): string
 }
 
 /** "1 output", "2 outputs". */
-export function plural(n: number, word: string): string {
+export function plural(n: number, word: string, many?: string): string {
   if (n === 1) return `${n} ${word}`;
+  if (many !== undefined) return `${n} ${many}`;
   if (/(s|x|ch|sh)$/.test(word)) return `${n} ${word}es`;
   if (/[^aeiou]y$/.test(word)) return `${n} ${word.slice(0, -1)}ies`;
   return `${n} ${word}s`;

@@ -16,14 +16,17 @@ import { sortRows } from '../trace/order.js';
 import { labelName, STATUS_ORDER, summarize, type GroupTotal } from './summary.js';
 import { fiatTotals, type FiatValues } from '../prices/fiat.js';
 import { conservation } from './conservation.js';
+import { DEFAULT_WIDTH, fitWidths, wrapText } from './fit.js';
 
 export { safeText };
 
 export interface TableOptions {
   /** ANSI colours; the caller decides (TTY, NO_COLOR, --no-color). */
   color: boolean;
-  /** Terminal columns; full txids and addresses from FULL_WIDTH up. */
+  /** Terminal columns (fit.ts terminalWidth; default 100): text columns wrap to fit; full txids and addresses from FULL_WIDTH up. */
   width?: number;
+  /** --wide: full txids and addresses and no wrapping, however wide the table gets. */
+  wide?: boolean;
   /** Adds a header line naming the source, tip height and tool version. */
   meta?: RunMeta;
   cluster?: boolean;
@@ -57,10 +60,16 @@ function addressCell(row: FlowRow, full: boolean): string {
   return full || a.length <= ADDRESS_MAX ? a : shortMiddle(a, ADDRESS_HEAD, ADDRESS_TAIL);
 }
 
-function newTable(head: string[], aligns: ('left' | 'right')[], color: boolean): Table.Table {
+function newTable(
+  head: string[],
+  aligns: ('left' | 'right')[],
+  color: boolean,
+  colWidths: number[] | null = null,
+): Table.Table {
   return new Table({
     head,
     colAligns: aligns,
+    ...(colWidths && { colWidths }),
     // No rule between body rows: one line per output reads and greps better.
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     // cli-table3 emits ANSI codes unless both style lists are empty, even when piped.
@@ -152,7 +161,8 @@ function groupSat(n: number): string {
 
 export function traceTable(result: TraceResult, opts: TableOptions): string {
   const { color } = opts;
-  const full = (opts.width ?? 0) >= FULL_WIDTH;
+  const width = opts.width ?? DEFAULT_WIDTH;
+  const full = opts.wide === true || width >= FULL_WIDTH;
   const rows = sortRows(result.rows);
   const cluster = opts.cluster === true || rows.some((r) => r.cluster != null);
   const withFlags = rows.some((r) => r.flags.length > 0);
@@ -160,24 +170,30 @@ export function traceTable(result: TraceResult, opts: TableOptions): string {
 
   const head = ['hop', 'output', 'address', 'BTC', 'tainted BTC', 'status', 'label'];
   const aligns: ('left' | 'right')[] = ['right', 'left', 'left', 'right', 'right', 'left', 'left'];
+  // label, flags and note wrap to fit the width; numbers and identifiers never do
+  const wrap = [false, false, false, false, false, false, true];
   if (cluster) {
     head.push('cluster');
     aligns.push('left');
+    wrap.push(false);
   }
   if (withFlags) {
     head.push('flags');
     aligns.push('left');
+    wrap.push(true);
   }
   if (withNotes) {
     head.push('note');
     aligns.push('left');
+    wrap.push(true);
   }
   const fiat = opts.fiat;
   if (fiat) {
     head.push(`tainted ${fiat.currency}`);
     aligns.push('right');
+    wrap.push(false);
   }
-  const table = newTable(head, aligns, color);
+  const cells: string[][] = [];
   for (const r of rows) {
     const line = [
       String(r.hop),
@@ -192,8 +208,13 @@ export function traceTable(result: TraceResult, opts: TableOptions): string {
     if (withFlags) line.push(safeText(r.flags.join(', ')));
     if (withNotes) line.push(safeText(r.note ?? ''));
     if (fiat) line.push(fiat.cells.get(`${r.txid}:${r.vout}`)?.fiat_tainted ?? '');
-    table.push(line);
+    cells.push(line);
   }
+  const widths = opts.wide ? null : fitWidths([head, ...cells], wrap, width);
+  const table = newTable(head, aligns, color, widths);
+  // cells are wrapped here, not by cli-table3, which would cut a long word off with "…"
+  for (const line of cells)
+    table.push(widths ? line.map((c, k) => (wrap[k] ? wrapText(c, widths[k]! - 2) : c)) : line);
 
   const s = summarize(result, { cluster });
   const out: string[] = [headerLine(result, opts.meta), ''];

@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
-import { createServer, request, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { readBatchLines, seedFileBase } from '../../src/cli/batch.js';
+import { readSeedList } from '../../src/cli/seed-list.js';
+import { seedFileBase } from '../../src/cli/batch-resume.js';
 import { parseSeed } from '../../src/model/seed.js';
 import { startEsploraServer, type EsploraServer } from '../support/esplora-server.js';
+import { gatedProxy } from '../support/gated-proxy.js';
 import { loadDemoChain, readDemoChainFile } from '../support/load-chain.js';
 import { captureIO, DEMO_DIR, DEMO_TAGS, REPO, SHOP_A } from './helpers.js';
 
@@ -36,16 +36,33 @@ function parseSummary(text: string): Record<string, string>[] {
 
 describe('reading seed lists', () => {
   it('skips blanks and comments, keeps line numbers, reads a CSV column', () => {
-    expect(readBatchLines('# case 17\n\nbc1qa # shop\n  1Abc  \n', 'f', null)).toEqual([
+    expect(
+      readSeedList('# case 17\n\nbc1qa # shop\n  1Abc  \n', {
+        source: 'f',
+        column: null,
+        network: 'mainnet',
+        note: () => {},
+      }),
+    ).toEqual([
       { line: 3, input: 'bc1qa' },
       { line: 4, input: '1Abc' },
     ]);
-    expect(readBatchLines('name,addr\nshop,bc1qa\nx,\n', 'f.csv', 'addr')).toEqual([
-      { line: 2, input: 'bc1qa' },
-    ]);
-    expect(() => readBatchLines('name,addr\nshop,bc1qa\n', 'f.csv', 'address')).toThrow(
-      /--column address: f.csv has no such column/,
-    );
+    expect(
+      readSeedList('name,addr\nshop,bc1qa\nx,\n', {
+        source: 'f.csv',
+        column: 'addr',
+        network: 'mainnet',
+        note: () => {},
+      }),
+    ).toEqual([{ line: 2, input: 'bc1qa' }]);
+    expect(() =>
+      readSeedList('name,addr\nshop,bc1qa\n', {
+        source: 'f.csv',
+        column: 'address',
+        network: 'mainnet',
+        note: () => {},
+      }),
+    ).toThrow(/--column address: f.csv has no such column/);
   });
   it('gives OS-safe file names without path traversal', () => {
     expect(seedFileBase(parseSeed(SHOP_A, 'mainnet'))).toBe(SHOP_A);
@@ -154,60 +171,6 @@ describe('batch over the demo recording', () => {
     expect(parseSummary(readFileSync(path.join(out, 'summary.csv'), 'utf8'))[0]!.status).toBe('ok');
   });
 });
-
-/**
- * A loopback proxy in front of the explorer that stops answering as soon as `hold()` is true when
- * a request arrives: the child then cannot finish another seed that needs a request, whatever
- * the machine's load, so a kill sent on `onHold` lands mid-batch by construction, not by timing.
- * `release()` answers the held requests and every later one.
- */
-async function gatedProxy(target: string) {
-  const upstream = new URL(target);
-  const held: (() => void)[] = [];
-  const sockets = new Set<Socket>();
-  let hold: (() => boolean) | null = null;
-  let onHold = () => {};
-  const forward = (url: string, res: ServerResponse) => {
-    const up = request({ host: upstream.hostname, port: upstream.port, path: url }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    up.on('error', () => res.destroy());
-    up.end();
-  };
-  const server = createServer((req, res) => {
-    const url = req.url ?? '/';
-    if (hold !== null && hold()) {
-      held.push(() => forward(url, res));
-      if (held.length === 1) onHold();
-      return;
-    }
-    forward(url, res);
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}${upstream.pathname}`,
-    /** From now on, hold each request that arrives while `when()` is true; call `then` on the first. */
-    gate(when: () => boolean, then: () => void) {
-      hold = when;
-      onHold = then;
-    },
-    release() {
-      hold = null;
-      for (const f of held.splice(0)) f();
-    },
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
-}
 
 describe('batch against a loopback explorer: resume and interruption', () => {
   let server: EsploraServer;

@@ -135,7 +135,7 @@ describe('expandCluster: limits cut the cluster and say so', () => {
         kind: 'max-addresses',
         address: null,
         message:
-          'stopped at 2 addresses (maxAddresses); 2 further linked address(es) not listed (first bc1-shop-s3); 1 member histories not read',
+          'stopped at 2 addresses (--max-addresses); 2 further linked addresses not listed (first bc1-shop-s3); 1 member history not read',
       },
     ]);
   });
@@ -154,7 +154,7 @@ describe('expandCluster: limits cut the cluster and say so', () => {
       {
         kind: 'max-txs',
         address: null,
-        message: 'stopped after 1 transactions (maxTxs); 1 member histories not read to the end',
+        message: 'stopped after 1 transaction (--max-txs); 1 member history not read to the end',
       },
     ]);
     expect(r.counts.txsExamined).toBe(1);
@@ -172,7 +172,9 @@ describe('expandCluster: limits cut the cluster and say so', () => {
     expect(r.members.length).toBe(4);
     expect(r.complete).toBe(false);
     expect(r.incomplete.map((x) => [x.kind, x.address])).toEqual(SHOP.map((a) => ['address-history-cut', a]));
-    expect(r.incomplete[0]!.message).toBe('history of bc1-shop-s1 was cut at 1 transactions (maxAddressTxs)');
+    expect(r.incomplete[0]!.message).toBe(
+      'history of bc1-shop-s1 was cut at 1 transaction (--max-address-txs)',
+    );
   });
 
   it('a failed history is reported, the rest still expands', async () => {

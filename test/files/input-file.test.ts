@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { MiB, readInputTextSync } from '../../src/model/input-file.js';
 import { MAX_TAGS_BYTES } from '../../src/labels/memory-book.js';
-import { MAX_SEED_LIST_BYTES } from '../../src/cli/batch.js';
+import { MAX_SEED_LIST_BYTES } from '../../src/cli/seed-list.js';
 import { DirectoryTransport } from '../../src/sources/directory.js';
 import { captureIO, DEMO_DIR, SHOP_A } from '../cli/helpers.js';
 

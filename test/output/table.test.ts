@@ -54,10 +54,11 @@ describe('traceTable without colour', () => {
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
 
-  it('shows labels, flags and notes', () => {
-    expect(text).toContain('ExchangeX (exchange)');
-    expect(text).toContain('round-amount, change:fresh-type');
-    expect(text).toContain('+ not followed: --max-txs 2 reached');
+  it('shows labels, flags and notes (on one line each in a terminal wide enough)', () => {
+    const wide = traceTable(result, { color: false, width: FULL_WIDTH - 1 });
+    expect(wide).toContain('ExchangeX (exchange)');
+    expect(wide).toContain('round-amount, change:fresh-type');
+    expect(wide).toContain('+ not followed: --max-txs 2 reached');
   });
 
   it('shows totals, sentences, the caveat and the PARTIAL RESULT block', () => {

@@ -22,7 +22,7 @@ describe('parseLabelCsv (--tags)', () => {
     expect(found.get(B)![0]).toMatchObject({ label: 'Mixer', category: 'mixer', list: 't.csv' });
   });
   it.each([
-    ['address,label\n', /must have an "category" column/],
+    ['address,label\n', /must have a column named "category"/],
     [
       `address,label,category\nbc1qnotanaddress,X,exchange\n`,
       /t.csv line 2: bc1qnotanaddress: not a valid Bitcoin address/,
