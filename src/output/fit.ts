@@ -43,8 +43,10 @@ export function wrapText(text: string, width: number): string {
       }
       if (line.trim() !== '') out.push(line.trimEnd());
       while ([...t.trimEnd()].length > width) {
-        out.push([...t].slice(0, width).join(''));
-        t = [...t].slice(width).join('');
+        // never leave a separator alone on its line: cut one character earlier
+        const cut = /^[:;,]$/.test([...t].slice(width).join('').trim()) && width > 1 ? width - 1 : width;
+        out.push([...t].slice(0, cut).join(''));
+        t = [...t].slice(cut).join('');
       }
       line = t;
     }

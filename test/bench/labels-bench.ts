@@ -33,12 +33,16 @@ export interface LabelsFigures {
   lookupFound: number;
   lookupColdMs: number;
   lookupMedianMs: number;
+  lookupCpuMs: number;
 }
 
 function importChild(
   dir: string,
   db: string,
-): Omit<LabelsFigures, 'lookupAddresses' | 'lookupFound' | 'lookupColdMs' | 'lookupMedianMs'> {
+): Omit<
+  LabelsFigures,
+  'lookupAddresses' | 'lookupFound' | 'lookupColdMs' | 'lookupMedianMs' | 'lookupCpuMs'
+> {
   let out = '';
   const io = {
     stdout: (t: string) => void (out += t),
@@ -86,13 +90,22 @@ function lookupFigures(db: string) {
   const found = book.lookup(rows).size;
   const cold = performance.now() - t;
   const times: number[] = [];
+  const cpu = process.cpuUsage();
   for (let i = 0; i < 20; i++) {
     t = performance.now();
     book.lookup(rows);
     times.push(performance.now() - t);
   }
+  const used = process.cpuUsage(cpu);
   times.sort((a, b) => a - b);
-  return { lookupAddresses: rows.length, lookupFound: found, lookupColdMs: cold, lookupMedianMs: times[10]! };
+  return {
+    lookupAddresses: rows.length,
+    lookupFound: found,
+    lookupColdMs: cold,
+    lookupMedianMs: times[10]!,
+    // CPU time says what the lookup costs when other jobs share the machine (wall time does not)
+    lookupCpuMs: (used.user + used.system) / 1000 / 20,
+  };
 }
 
 /** Runs the import in a child process, then the lookups here. Null when the collection is absent. */
@@ -119,7 +132,7 @@ export function formatLabelsFigures(f: LabelsFigures): string {
   return [
     `Label store: import of the real TagPack collection (${n(f.files)} lists): ${n(f.labels)} BTC labels, ${n(f.addresses)} addresses, ${n(f.actors)} actors, ${n(f.badTags)} bad tags skipped`,
     `  import ${(f.importMs / 1000).toFixed(2)} s wall, ${(f.importCpuMs / 1000).toFixed(2)} s CPU, peak RSS ${f.importPeakRssMB.toFixed(0)} MB, store ${f.storeMB.toFixed(0)} MB (goals: < 30 s, < 400 MB)`,
-    `  lookup of ${n(f.lookupAddresses)} addresses (${n(f.lookupFound)} labelled): ${f.lookupColdMs.toFixed(1)} ms cold, ${f.lookupMedianMs.toFixed(1)} ms median of 20 (goal: < 20 ms)`,
+    `  lookup of ${n(f.lookupAddresses)} addresses (${n(f.lookupFound)} labelled): ${f.lookupColdMs.toFixed(1)} ms cold, ${f.lookupMedianMs.toFixed(1)} ms median of 20, ${f.lookupCpuMs.toFixed(1)} ms CPU each (goal: < 20 ms)`,
   ].join('\n');
 }
 
