@@ -4,6 +4,7 @@ import { combineBooks } from '../labels/combine.js';
 import type { LabelBook } from '../labels/label.js';
 import { EMPTY_BOOK, loadLabelCsv } from '../labels/memory-book.js';
 import type { NetworkName } from '../model/address.js';
+import { openLabelBook } from './label-options.js';
 
 /** `tags`: the --tags book when the caller already read it (batch hashes the file's text). */
 export function commandBook(
@@ -14,7 +15,8 @@ export function commandBook(
   const books: LabelBook[] = [];
   if (tags) books.push(tags);
   else if (typeof opts.tags === 'string') books.push(loadLabelCsv(opts.tags, network));
-  // MERGE(t10-store): add openLabelBook(opts, network, process.env) here (after --tags: best first)
+  const store = openLabelBook(opts, network);
+  if (store) books.push(store);
   if (books.length === 0) return EMPTY_BOOK;
   return combineBooks(books);
 }

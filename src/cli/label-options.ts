@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../model/errors.js';
 import type { NetworkName } from '../model/address.js';
-import { bundledOfacBook, combinedBook, MemoryBook } from '../labels/books.js';
+import { bundledOfacBook } from '../labels/books.js';
+import { combineBooks } from '../labels/combine.js';
+import { EMPTY_BOOK } from '../labels/memory-book.js';
 import type { LabelBook } from '../labels/label.js';
 import { labelsFile } from '../labels/paths.js';
 import { LabelStore } from '../labels/store.js';
@@ -36,6 +38,6 @@ export function openLabelBook(
   }
   const store = exists ? LabelStore.open(file, { create: false }) : null;
   const ofac = network === 'mainnet' && !store?.hasOfacList() ? bundledOfacBook() : null;
-  const books = [store, ofac].filter((b): b is LabelStore | MemoryBook => b !== null);
-  return books.length ? combinedBook(books) : new MemoryBook([], []);
+  const books = [store, ofac].filter((b): b is NonNullable<typeof b> => b !== null);
+  return books.length ? combineBooks(books) : EMPTY_BOOK;
 }

@@ -10,15 +10,9 @@ import { safeText } from '../output/escape.js';
 import { MiB, readInputTextSync } from '../model/input-file.js';
 import type { Label, LabelBook, LabelList } from './label.js';
 import { CONFIDENCE_LEVELS } from './taxonomy.js';
+import { compareLabels } from './label-order.js';
 
-/** Best first: higher confidence (unknown last), then list, then label (the contract's order). */
-export function compareLabels(a: Label, b: Label): number {
-  const ca = a.confidence ?? -1;
-  const cb = b.confidence ?? -1;
-  if (ca !== cb) return cb - ca;
-  if (a.list !== b.list) return a.list < b.list ? -1 : 1;
-  return a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
-}
+export { compareLabels };
 
 export class MemoryLabelBook implements LabelBook {
   private readonly byAddress = new Map<string, Label[]>();
