@@ -38,9 +38,15 @@ function addSourceOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--network <name>', 'mainnet, testnet or signet').default('mainnet'))
     .addOption(
-      new Option('--provider <name>', 'named public explorer: mempool or blockstream').default('mempool'),
+      new Option(
+        '--provider <name>',
+        'named public explorer: mempool or blockstream; or graphsense (with --api-url, key from GRAPHSENSE_API_KEY)',
+      ).default('mempool'),
     )
-    .option('--api-url <url>', 'Esplora base URL, e.g. https://mempool.space/api or your own instance')
+    .option(
+      '--api-url <url>',
+      'Esplora base URL, e.g. https://mempool.space/api or your own instance; GraphSense API root with --provider graphsense',
+    )
     .option('--offline <dir>', 'answer only from a recording made with --record (no network)')
     .option('--record <dir>', 'save every explorer answer used into <dir> (replay with --offline)')
     .option('--concurrency <n>', 'requests in flight at once (default: 4 for public hosts, 8 otherwise)')

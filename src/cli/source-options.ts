@@ -12,7 +12,7 @@ import { optString, parseChoice, parseIntOption, parseNumberOption, parseUrlOpti
 
 export interface SourceRequest {
   network: NetworkName;
-  provider: 'mempool' | 'blockstream';
+  provider: 'mempool' | 'blockstream' | 'graphsense';
   apiUrl?: string;
   offline?: string;
   record?: string;
@@ -30,6 +30,7 @@ export function sourceRequest(opts: Record<string, unknown>): SourceRequest {
     provider: parseChoice('--provider', optString(opts, 'provider', 'mempool'), [
       'mempool',
       'blockstream',
+      'graphsense',
     ] as const),
     cacheDir: opts.cache === false ? null : optString(opts, 'cacheDir', '') || defaultCacheDir(),
     verifyTxids: opts.verifyTxids === true,
@@ -48,12 +49,29 @@ export function sourceRequest(opts: Record<string, unknown>): SourceRequest {
   if (typeof opts.concurrency === 'string')
     req.concurrency = parseIntOption('--concurrency', opts.concurrency, 1, 64);
   if (typeof opts.rate === 'string') req.rate = parseNumberOption('--rate', opts.rate, 0.01);
+  if (req.provider === 'graphsense') checkGraphSenseRequest(req);
   return req;
+}
+
+/** What --provider graphsense needs and cannot do (src/sources/graphsense/). */
+function checkGraphSenseRequest(req: SourceRequest): void {
+  if (req.apiUrl === undefined)
+    throw new InputError('--provider graphsense needs --api-url <base>, e.g. https://api.ikna.io');
+  if (req.network !== 'mainnet')
+    throw new InputError(`--provider graphsense: --network ${req.network}: only mainnet`);
+  // GraphSense answers hold no raw transactions, and its paths are not Esplora's.
+  if (req.verifyTxids)
+    throw new InputError('--provider graphsense cannot --verify-txids: GraphSense has no raw transactions');
+  if (req.record !== undefined)
+    throw new InputError('--provider graphsense cannot --record (recordings are Esplora answers)');
+  // The persistent cache knows Esplora paths only.
+  req.cacheDir = null;
 }
 
 /** For run metadata: where the data came from, in words. */
 export function describeSourceRequest(req: SourceRequest): string {
   if (req.offline) return `offline recording ${req.offline}`;
+  if (req.provider === 'graphsense') return `graphsense ${req.apiUrl}`;
   if (req.apiUrl) return `esplora ${req.apiUrl}`;
   return `esplora provider ${req.provider}`;
 }
@@ -87,6 +105,7 @@ export async function openSourceHandle(
   const cache = opened;
   let transport: ValidatingTransport | undefined;
   try {
+    if (req.provider === 'graphsense') return await openGraphSense(req, io);
     let source: ChainSource = createSource({
       network: req.network,
       provider: req.provider,
@@ -127,4 +146,26 @@ export async function openSourceHandle(
     cache?.close();
     throw e;
   }
+}
+
+/** GraphSense: no persistent cache (it knows Esplora paths only), no raw-hex checks. */
+async function openGraphSense(req: SourceRequest, io: IO): Promise<SourceHandle> {
+  const { createSource } = await import('../sources/index.js');
+  const apiKey = io.env.GRAPHSENSE_API_KEY;
+  const source = createSource({
+    provider: 'graphsense',
+    ...(req.apiUrl !== undefined && { apiUrl: req.apiUrl }),
+    ...(apiKey !== undefined && { apiKey }),
+    ...(req.concurrency !== undefined && { concurrency: req.concurrency }),
+    ...(req.rate !== undefined && { rate: req.rate }),
+  });
+  const { checkedSource } = await import('../sources/checks.js');
+  const checked = checkedSource(source, { network: req.network, hashFields: false });
+  return { source: checked, counts: () => prefixed('checks_', checked.checks()), close: () => {} };
+}
+
+function prefixed(prefix: string, figures: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(figures)) out[`${prefix}${k}`] = v;
+  return out;
 }

@@ -101,6 +101,8 @@ type Outcome =
       expired?: boolean;
       /** The answer came but its body was not valid (retried, but says nothing about the host). */
       malformed?: boolean;
+      /** The HTTP status of a refused attempt (429, 5xx), so the final error can carry it. */
+      status?: number;
     };
 
 export class HttpTransport implements ValidatingTransport {
@@ -171,6 +173,7 @@ export class HttpTransport implements ValidatingTransport {
     let attempts = 0;
     let reason: string;
     let hostLevel = false;
+    let status: number | undefined;
     for (;;) {
       const outcome = await this.limit(() => this.attempt(path, deadline, options));
       if (outcome.ok) return outcome.response;
@@ -186,6 +189,7 @@ export class HttpTransport implements ValidatingTransport {
       }
       attempts++;
       reason = outcome.reason;
+      status = outcome.status;
       hostLevel = !outcome.malformed;
       if (attempts >= this.timing.maxAttempts) break;
       const delayMs = outcome.retryAfterMs ?? this.backoff(attempts);
@@ -204,6 +208,7 @@ export class HttpTransport implements ValidatingTransport {
     throw new UnavailableError(
       `${this.base}: ${path}: gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`,
       path,
+      status,
     );
   }
 
@@ -288,10 +293,10 @@ export class HttpTransport implements ValidatingTransport {
       const retryAfterMs = parseRetryAfter(headers['retry-after'], this.now());
       // A 429 concerns the whole host: hold every queued request, not only this one.
       if (status === 429 && retryAfterMs !== null) this.gate.pauseUntil(this.now() + retryAfterMs);
-      return { ok: false, reason: what, retryAfterMs };
+      return { ok: false, reason: what, retryAfterMs, status };
     }
     // 401/403 (enterprise auth), 3xx after redirects, other 4xx: retrying will not help.
-    throw new UnavailableError(`${this.base}: ${path}: ${what}`, path);
+    throw new UnavailableError(`${this.base}: ${path}: ${what}`, path, status);
   }
 }
 
