@@ -51,6 +51,7 @@ export class GraphSenseSource implements ChainSource {
   private repeated = 0;
   /** Transaction bodies asked so far (getTx and getOutspends share them). */
   private readonly bodies = new Map<string, Promise<GraphSenseTxBody>>();
+  private readonly txs = new Map<string, Promise<Tx>>();
 
   constructor(private readonly transport: ValidatingTransport) {
     this.description = `graphsense ${transport.description}`;
@@ -61,14 +62,22 @@ export class GraphSenseSource implements ChainSource {
     return { requests: t.requests, retries: t.retries, memoHits: 0, repeated: this.repeated };
   }
 
-  async getTx(txid: string): Promise<Tx> {
-    const id = checkTxid(txid);
-    const spendingPath = graphsensePath.spending(id);
-    const [body, refs] = await Promise.all([
-      this.body(id),
-      this.fetch(spendingPath, (text) => parseTxRefs(parseJson(text, spendingPath), spendingPath)),
-    ]);
-    return assembleTx(body, refs, spendingPath);
+  getTx(txid: string): Promise<Tx> {
+    let id: string;
+    try {
+      id = checkTxid(txid);
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    // Address histories read their transactions here too, so overlapping histories share them.
+    return this.once(this.txs, id, async () => {
+      const spendingPath = graphsensePath.spending(id);
+      const [body, refs] = await Promise.all([
+        this.body(id),
+        this.fetch(spendingPath, (text) => parseTxRefs(parseJson(text, spendingPath), spendingPath)),
+      ]);
+      return assembleTx(body, refs, spendingPath);
+    });
   }
 
   async getOutspends(txid: string): Promise<Outspend[]> {
@@ -172,14 +181,20 @@ export class GraphSenseSource implements ChainSource {
   }
 
   private body(id: string): Promise<GraphSenseTxBody> {
-    let p = this.bodies.get(id);
-    if (!p) {
+    return this.once(this.bodies, id, () => {
       const path = graphsensePath.tx(id);
-      p = this.fetch(path, (text) => parseTxBody(parseJson(text, path), path, id));
-      this.bodies.set(id, p);
-      // A failure is not kept: a later call may ask again.
+      return this.fetch(path, (text) => parseTxBody(parseJson(text, path), path, id));
+    });
+  }
+
+  /** One in-flight or settled answer per key; a failure is forgotten so a later call may retry. */
+  private once<T>(map: Map<string, Promise<T>>, key: string, call: () => Promise<T>): Promise<T> {
+    let p = map.get(key);
+    if (!p) {
+      p = call();
+      map.set(key, p);
       p.catch(() => {
-        if (this.bodies.get(id) === p) this.bodies.delete(id);
+        if (map.get(key) === p) map.delete(key);
       });
     }
     return p;
