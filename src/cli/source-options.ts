@@ -5,6 +5,7 @@ import type { ChainSource } from '../sources/source.js';
 import type { ValidatingTransport } from '../sources/http.js';
 import type { RunCache } from '../sources/cache.js';
 import type { VerifiedSource } from '../sources/verify.js';
+import type { GraphSenseAttribution } from '../sources/graphsense/attribution.js';
 import type { IO } from './io.js';
 import { existsSync, statSync } from 'node:fs';
 import { defaultCacheDir } from '../sources/cache-paths.js';
@@ -82,6 +83,8 @@ export interface SourceHandle {
   counts(): Record<string, number>;
   /** The transport the source reads through, for other resources of its host (prices). */
   transport?: ValidatingTransport;
+  /** With --provider graphsense: its TagStore labels and entity (cluster) ids. */
+  attribution?: GraphSenseAttribution;
   close(): void;
 }
 
@@ -151,9 +154,12 @@ export async function openSourceHandle(
 /** GraphSense: no persistent cache (it knows Esplora paths only), no raw-hex checks. */
 async function openGraphSense(req: SourceRequest, io: IO): Promise<SourceHandle> {
   const { createSource } = await import('../sources/index.js');
+  const { GraphSenseAttribution } = await import('../sources/graphsense/attribution.js');
   const apiKey = io.env.GRAPHSENSE_API_KEY;
+  let transport: ValidatingTransport | undefined;
   const source = createSource({
     provider: 'graphsense',
+    onTransport: (t) => (transport = t),
     ...(req.apiUrl !== undefined && { apiUrl: req.apiUrl }),
     ...(apiKey !== undefined && { apiKey }),
     ...(req.concurrency !== undefined && { concurrency: req.concurrency }),
@@ -161,7 +167,12 @@ async function openGraphSense(req: SourceRequest, io: IO): Promise<SourceHandle>
   });
   const { checkedSource } = await import('../sources/checks.js');
   const checked = checkedSource(source, { network: req.network, hashFields: false });
-  return { source: checked, counts: () => prefixed('checks_', checked.checks()), close: () => {} };
+  return {
+    source: checked,
+    ...(transport && { attribution: new GraphSenseAttribution(transport) }),
+    counts: () => prefixed('checks_', checked.checks()),
+    close: () => {},
+  };
 }
 
 function prefixed(prefix: string, figures: Record<string, number>): Record<string, number> {

@@ -3,7 +3,9 @@ import { parseSeeds, type Seed } from '../model/seed.js';
 import { InputError } from '../model/errors.js';
 import type { ChainSource } from '../sources/source.js';
 import { createSource } from '../sources/index.js';
-import { EMPTY_TAGS, loadTags, type TagBook } from '../tags/tags.js';
+import { EMPTY_TAGS, loadTags, type Tag, type TagBook } from '../tags/tags.js';
+import type { GraphSenseAttribution } from '../sources/graphsense/attribution.js';
+import { addBackendClusters, withBackendLabels } from './backend-labels.js';
 import { getModel } from '../trace/models/index.js';
 import type { Direction, TraceResult } from '../trace/result.js';
 import { MODEL_NAMES, type ModelName } from '../trace/taint.js';
@@ -114,6 +116,8 @@ export interface TraceDeps {
   openSource?: (req: SourceRequest) => ChainSource;
   /** Prices for --fiat (openPricer); required when the request has fiat. */
   pricer?: FiatPricer;
+  /** A backend's own tags and clusters (--provider graphsense): src/cli/backend-labels.ts. */
+  attribution?: GraphSenseAttribution;
 }
 
 export interface TraceRun {
@@ -131,12 +135,17 @@ export interface TraceRun {
 export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: TagBook): Promise<TraceRun> {
   const { io } = deps;
   const startedAt = io.now();
-  const book = tags ?? (req.tagsFile ? loadTags(req.tagsFile, req.source.network) : EMPTY_TAGS);
+  const fileBook = tags ?? (req.tagsFile ? loadTags(req.tagsFile, req.source.network) : EMPTY_TAGS);
+  // With a backend's tags, the book fills while the walk reads (--tags entries stay first).
+  const book = deps.attribution ? new Map(fileBook) : fileBook;
   checkStopAt(req.stopAt, book);
   const opened = (deps.openSource ?? ((r: SourceRequest) => createSource(r)))(req.source);
   // This run's own check counts for its metadata (an injected test source has none).
   const checked = opened instanceof CheckedSource ? opened.forRun() : null;
-  const { source: seen, captured } = capturing(checked ?? opened);
+  const reading = checked ?? opened;
+  const { source: seen, captured } = capturing(
+    deps.attribution ? withBackendLabels(reading, deps.attribution, book as Map<string, Tag>) : reading,
+  );
   // Seed addresses whose history was cut, so their rows can say so in the file itself.
   const cut = new Map<string, number>();
   const source: ChainSource = {
@@ -172,7 +181,8 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
   );
   progress.done();
   const partialReasons = markCutHistories(result, cut, req.maxAddressTxs);
-  if (req.cluster) addClusters(result, captured, req.coinjoinVeto);
+  if (req.cluster && deps.attribution) await addBackendClusters(result, deps.attribution);
+  else if (req.cluster) addClusters(result, captured, req.coinjoinVeto);
   addChangeFlags(result, captured, req.changeHeuristics);
   addPostMixFlags(result, captured, req.coinjoinVeto);
   const meta: RunMeta = {
@@ -185,7 +195,14 @@ export async function executeTrace(req: TraceRequest, deps: TraceDeps, tags?: Ta
     tipHeight: result.tipHeight,
     startedAt: startedAt.toISOString(),
     finishedAt: io.now().toISOString(),
-    modelConventions: model.conventions,
+    modelConventions:
+      model.conventions +
+      (deps.attribution
+        ? `; labels: --tags, then ${deps.attribution.description}` +
+          (req.cluster
+            ? '; cluster column: GraphSense entity ids (its whole-chain clustering), not computed here'
+            : '')
+        : ''),
     partial: result.partial,
     partialReasons,
     warnings: result.warnings,
@@ -324,7 +341,13 @@ export async function runTraceCommand(
   try {
     const source = handle.source;
     const pricer = req.fiat ? openPricer(req.fiat, req.source, handle.transport) : undefined;
-    const run = await executeTrace(req, { io, argv, openSource: () => source, ...(pricer && { pricer }) });
+    const run = await executeTrace(req, {
+      io,
+      argv,
+      openSource: () => source,
+      ...(pricer && { pricer }),
+      ...(handle.attribution && { attribution: handle.attribution }),
+    });
     if (req.output) {
       const counts: Record<string, number> = {
         rows: run.result.rows.length,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureIO, DEMO_TAGS } from '../cli/helpers.js';
 import { startEsploraServer, type EsploraServer } from '../support/esplora-server.js';
-import { GraphSenseChain, gsKind, type GsKind } from '../support/graphsense-chain.js';
+import { emptyCalls, GraphSenseChain, gsKind, type GsKind } from '../support/graphsense-chain.js';
 import { loadDemoChain } from '../support/load-chain.js';
 
 const BASE = 'https://graphsense.test';
@@ -47,14 +47,7 @@ async function esploraCount(seeds: string[], hops: number) {
 
 async function graphsenseCount(seeds: string[], hops: number) {
   const chain = new GraphSenseChain();
-  const calls: Record<GsKind, number> = {
-    tx: 0,
-    spending: 0,
-    spent_in: 0,
-    address_txs: 0,
-    stats: 0,
-    other: 0,
-  };
+  const calls: Record<GsKind, number> = emptyCalls();
   nock(BASE)
     .persist()
     .get(/.*/)
@@ -70,16 +63,41 @@ async function graphsenseCount(seeds: string[], hops: number) {
 
 // Measured here (demo chain): seeds, hops -> Esplora requests, and GraphSense requests by
 // endpoint. Esplora embeds whole transactions in address histories; GraphSense lists hashes, so
-// each history transaction costs 2 more requests (body + /spending).
+// each history transaction costs 2 more requests (body + /spending), and every address the walk
+// reads costs one /tags request (GraphSense's labels, so --stop-at can use them).
 const EXPECTED: Record<string, { esplora: number; graphsense: Record<string, number> }> = {
-  '1x1': { esplora: 4, graphsense: { tx: 7, spending: 7, spent_in: 2, address_txs: 1, stats: 1 } },
-  '1x2': { esplora: 6, graphsense: { tx: 8, spending: 8, spent_in: 3, address_txs: 1, stats: 1 } },
-  '1x4': { esplora: 10, graphsense: { tx: 10, spending: 10, spent_in: 5, address_txs: 1, stats: 1 } },
-  '1x6': { esplora: 18, graphsense: { tx: 14, spending: 14, spent_in: 9, address_txs: 1, stats: 1 } },
-  '4x1': { esplora: 7, graphsense: { tx: 15, spending: 15, spent_in: 2, address_txs: 4, stats: 1 } },
-  '4x2': { esplora: 9, graphsense: { tx: 16, spending: 16, spent_in: 3, address_txs: 4, stats: 1 } },
-  '4x4': { esplora: 13, graphsense: { tx: 18, spending: 18, spent_in: 5, address_txs: 4, stats: 1 } },
-  '4x6': { esplora: 21, graphsense: { tx: 22, spending: 22, spent_in: 9, address_txs: 4, stats: 1 } },
+  '1x1': {
+    esplora: 4,
+    graphsense: { tx: 7, spending: 7, spent_in: 2, address_txs: 1, tags: 18, entity: 0, stats: 1 },
+  },
+  '1x2': {
+    esplora: 6,
+    graphsense: { tx: 8, spending: 8, spent_in: 3, address_txs: 1, tags: 20, entity: 0, stats: 1 },
+  },
+  '1x4': {
+    esplora: 10,
+    graphsense: { tx: 10, spending: 10, spent_in: 5, address_txs: 1, tags: 24, entity: 0, stats: 1 },
+  },
+  '1x6': {
+    esplora: 18,
+    graphsense: { tx: 14, spending: 14, spent_in: 9, address_txs: 1, tags: 37, entity: 0, stats: 1 },
+  },
+  '4x1': {
+    esplora: 7,
+    graphsense: { tx: 15, spending: 15, spent_in: 2, address_txs: 4, tags: 31, entity: 0, stats: 1 },
+  },
+  '4x2': {
+    esplora: 9,
+    graphsense: { tx: 16, spending: 16, spent_in: 3, address_txs: 4, tags: 33, entity: 0, stats: 1 },
+  },
+  '4x4': {
+    esplora: 13,
+    graphsense: { tx: 18, spending: 18, spent_in: 5, address_txs: 4, tags: 37, entity: 0, stats: 1 },
+  },
+  '4x6': {
+    esplora: 21,
+    graphsense: { tx: 22, spending: 22, spent_in: 9, address_txs: 4, tags: 50, entity: 0, stats: 1 },
+  },
 };
 
 describe('requests per trace, Esplora vs GraphSense (demo chain)', () => {

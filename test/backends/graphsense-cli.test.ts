@@ -8,7 +8,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureIO, DEMO_DIR, DEMO_TAGS, SHOP_A } from '../cli/helpers.js';
-import { GraphSenseChain, gsKind, type GsKind } from '../support/graphsense-chain.js';
+import { emptyCalls, GraphSenseChain, gsKind, type GsKind } from '../support/graphsense-chain.js';
 
 const BASE = 'https://graphsense.test';
 const KEY = 'gs-key-0123456789abcdef';
@@ -25,7 +25,7 @@ function serve(
   chain = new GraphSenseChain(),
   fault?: (n: number, uri: string) => [number, string, Record<string, string>?] | null,
 ) {
-  const calls: Calls = { tx: 0, spending: 0, spent_in: 0, address_txs: 0, stats: 0, other: 0 };
+  const calls: Calls = emptyCalls();
   const auth = new Set<string | undefined>();
   let n = 0;
   nock(BASE)

@@ -3,8 +3,9 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { readFileSync } from 'node:fs';
 import { captureIO, DEMO_DIR, DEMO_TAGS, SHOP_A } from '../cli/helpers.js';
-import { GraphSenseChain, gsKind, type GsKind } from '../support/graphsense-chain.js';
+import { emptyCalls, GraphSenseChain, gsKind, type GsKind } from '../support/graphsense-chain.js';
 
 const BASE = 'https://graphsense.test';
 
@@ -13,14 +14,7 @@ afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
 
 function serve(chain: GraphSenseChain) {
-  const calls: Record<GsKind, number> = {
-    tx: 0,
-    spending: 0,
-    spent_in: 0,
-    address_txs: 0,
-    stats: 0,
-    other: 0,
-  };
+  const calls: Record<GsKind, number> = emptyCalls();
   const auth: (string | undefined)[] = [];
   nock(BASE)
     .persist()
@@ -55,4 +49,56 @@ describe('trace --provider graphsense', () => {
       expect(calls.other).toBe(0);
     });
   }
+});
+
+/** fixtures/demo/tags.csv as GraphSense TagStore tags. */
+function demoTags(): Map<string, { label: string; category: string }> {
+  const lines = readFileSync(DEMO_TAGS, 'utf8').trim().split('\n').slice(1);
+  return new Map(
+    lines
+      .map((l) => l.split(','))
+      .map(([a, label, category]) => [a!, { label: label!, category: category! }]),
+  );
+}
+
+describe('GraphSense tags and entities', () => {
+  const BARE = ['trace', SHOP_A, '--hops', '6', '--format', 'csv', '--no-cache', '-q'];
+
+  it('TagStore tags label rows and stop the walk as --tags does: same CSV without the file', async () => {
+    const esplora = await run([...BARE, '--tags', DEMO_TAGS, '--offline', DEMO_DIR]);
+    const { calls } = serve(new GraphSenseChain(undefined, 100, demoTags()));
+    const gs = await run([...BARE, '--provider', 'graphsense', '--api-url', BASE]);
+    expect(gs.code).toBe(0);
+    expect(gs.out).toBe(esplora.out);
+    expect(gs.out).toContain(',stopped,');
+    expect(calls.tags).toBeGreaterThan(0);
+  });
+
+  it('--tags wins over GraphSense for an address both name', async () => {
+    const tags = demoTags();
+    for (const [a, t] of tags) tags.set(a, { label: `GS-${t.label}`, category: t.category });
+    serve(new GraphSenseChain(undefined, 100, tags));
+    const gs = await run([...BARE, '--tags', DEMO_TAGS, '--provider', 'graphsense', '--api-url', BASE]);
+    expect(gs.out).not.toContain('GS-');
+    const esplora = await run([...BARE, '--tags', DEMO_TAGS, '--offline', DEMO_DIR]);
+    expect(gs.out).toBe(esplora.out);
+  });
+
+  it('--cluster: the cluster column is the GraphSense entity id of each row address', async () => {
+    const chain = new GraphSenseChain();
+    const { calls } = serve(chain);
+    const gs = await run([...BARE, '--cluster', '--provider', 'graphsense', '--api-url', BASE]);
+    expect(gs.code).toBe(0);
+    const [head, ...rows] = gs.out.trim().split('\n');
+    const col = head!.split(',').indexOf('cluster');
+    const addr = head!.split(',').indexOf('address');
+    expect(col).toBeGreaterThan(0);
+    for (const r of rows) {
+      const c = r.split(',');
+      expect(c[col]).toBe(`gs:${chain.entity.get(c[addr]!)}`);
+    }
+    // ShopA's five payments and the consolidation's inputs share one entity.
+    expect(new Set(rows.map((r) => r.split(',')[col])).size).toBeLessThan(rows.length);
+    expect(calls.entity).toBe(new Set(rows.map((r) => r.split(',')[addr])).size);
+  });
 });

@@ -12,7 +12,11 @@ export interface GsAnswer {
 }
 
 /** Which endpoint a path is, for call counts. */
-export type GsKind = 'tx' | 'spending' | 'spent_in' | 'address_txs' | 'stats' | 'other';
+export type GsKind = 'tx' | 'spending' | 'spent_in' | 'address_txs' | 'tags' | 'entity' | 'stats' | 'other';
+
+export function emptyCalls(): Record<GsKind, number> {
+  return { tx: 0, spending: 0, spent_in: 0, address_txs: 0, tags: 0, entity: 0, stats: 0, other: 0 };
+}
 
 export function gsKind(path: string): GsKind {
   if (path === '/stats') return 'stats';
@@ -20,6 +24,8 @@ export function gsKind(path: string): GsKind {
   if (/^\/btc\/txs\/[0-9a-f]{64}\/spent_in$/.test(path)) return 'spent_in';
   if (/^\/btc\/txs\/[0-9a-f]{64}\?/.test(path)) return 'tx';
   if (/^\/btc\/addresses\/[^/]+\/txs\?/.test(path)) return 'address_txs';
+  if (/^\/btc\/addresses\/[^/]+\/tags(\?|$)/.test(path)) return 'tags';
+  if (/^\/btc\/addresses\/[^/]+\/entity$/.test(path)) return 'entity';
   return 'other';
 }
 
@@ -40,10 +46,17 @@ export class GraphSenseChain {
   private readonly byAddress = new Map<string, EsploraTx[]>();
   readonly tipHeight: number;
 
-  /** maxPage caps the page size asked (GraphSense caps it too), so tests can force paging. */
+  /** Entity id per address: common-input clusters (every input address of a tx joins one). */
+  readonly entity = new Map<string, number>();
+
+  /**
+   * maxPage caps the page size asked (GraphSense caps it too), so tests can force paging; tags
+   * are the TagStore's (address -> label, category), served by /addresses/<a>/tags.
+   */
   constructor(
     file = readDemoChainFile(),
     private readonly maxPage = 100,
+    private readonly tags = new Map<string, { label: string; category: string }>(),
   ) {
     this.tipHeight = file.tip_height;
     const confirmed = file.txs.map((t) => t.tx).filter((t) => t.status.confirmed);
@@ -65,6 +78,21 @@ export class GraphSenseChain {
       }
       void order;
     });
+    // Union-find over co-spent input addresses, ids = the smallest address position.
+    const names = [...this.byAddress.keys()].sort();
+    const parent = new Map(names.map((a) => [a, a]));
+    const find = (a: string): string => {
+      while (parent.get(a) !== a) a = parent.get(a)!;
+      return a;
+    };
+    for (const tx of confirmed) {
+      const ins = tx.vin.map((i) => i.prevout?.scriptpubkey_address).filter((a): a is string => !!a);
+      for (const a of ins.slice(1)) {
+        const [x, y] = [find(ins[0]!), find(a)];
+        if (x !== y) parent.set(x < y ? y : x, x < y ? x : y);
+      }
+    }
+    names.forEach((a) => this.entity.set(a, names.indexOf(find(a)) + 1000));
   }
 
   answer(path: string): GsAnswer {
@@ -112,6 +140,34 @@ export class GraphSenseChain {
         total_output: values(totalOut),
         inputs: coinbase ? [] : tx.vin.map((i, k) => io(i.prevout!, k)),
         outputs: tx.vout.map((o, k) => io(o, k)),
+      });
+    }
+    m = /^\/btc\/addresses\/([^/]+)\/(tags|entity)$/.exec(p);
+    if (m) {
+      const address = decodeURIComponent(m[1]!);
+      if (!this.byAddress.has(address)) return notFound;
+      if (m[2] === 'entity')
+        return json({ currency: 'btc', entity: this.entity.get(address), root_address: address });
+      const t = this.tags.get(address);
+      return json({
+        address_tags: t
+          ? [
+              {
+                label: t.label,
+                category: t.category,
+                confidence: 'service_data',
+                confidence_level: 50,
+                currency: 'BTC',
+                is_cluster_definer: true,
+                lastmod: 1636675200,
+                source: 'https://example.org/tags',
+                tagpack_creator: 'test',
+                tagpack_is_public: true,
+                tagpack_title: 'Demo TagPack',
+                address,
+              },
+            ]
+          : [],
       });
     }
     m = /^\/btc\/addresses\/([^/]+)\/txs$/.exec(p);

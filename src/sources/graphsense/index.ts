@@ -2,7 +2,7 @@
 // transport (retries with backoff, Retry-After, rate and concurrency limits, deadlines). The API
 // key travels in the Authorization header only: never in a URL, a message or a file.
 
-import { HttpTransport, type HttpTiming, type RetryEvent } from '../http.js';
+import { HttpTransport, type HttpTiming, type RetryEvent, type ValidatingTransport } from '../http.js';
 import { memoized } from '../memo.js';
 import type { ChainSource } from '../source.js';
 import { GraphSenseSource } from './source.js';
@@ -16,6 +16,8 @@ export interface GraphSenseOptions extends HttpTiming {
   concurrency?: number;
   rate?: number;
   onRetry?: (event: RetryEvent) => void;
+  /** Receives the transport, so tags and clusters (attribution.ts) share its limits. */
+  onTransport?: (transport: ValidatingTransport) => void;
 }
 
 export function createGraphSenseSource(options: GraphSenseOptions): ChainSource {
@@ -27,8 +29,10 @@ export function createGraphSenseSource(options: GraphSenseOptions): ChainSource 
     ...(options.apiKey !== undefined &&
       options.apiKey !== '' && { headers: { Authorization: options.apiKey } }),
   });
+  options.onTransport?.(transport);
   return memoized(new GraphSenseSource(transport));
 }
 
+export { GraphSenseAttribution, labelBook, labelOfTag, MAX_TAG_PAGES } from './attribution.js';
 export { GraphSenseSource, MAX_HISTORY_PAGES, explainFailure } from './source.js';
 export { graphsensePath, HISTORY_PAGE_SIZE } from './paths.js';
