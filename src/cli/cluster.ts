@@ -5,6 +5,7 @@ import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 import { DEFAULT_VETO, parseVetoThreshold } from '../cluster/coinjoin/index.js';
 import { expandCluster, type ClusterResult } from '../cluster/expand.js';
+import { backendCluster, BACKEND_CLUSTER_CONVENTIONS } from '../cluster/backend.js';
 import { checkAddress, normalizeAddress } from '../model/address.js';
 import type { ChainSource } from '../sources/source.js';
 import { EMPTY_TAGS, loadTags, type TagBook } from '../tags/tags.js';
@@ -135,7 +136,10 @@ export async function runClusterCommand(
   const handle = await openSourceHandle(req, io, openSource);
   try {
     const source = handle.source;
-    const result = await expandCluster(source, seeds, limits, { veto });
+    // GraphSense answers with its own whole-chain entities (src/cluster/backend.ts).
+    const result = handle.attribution
+      ? await backendCluster(handle.attribution, seeds, limits.maxAddresses, veto)
+      : await expandCluster(source, seeds, limits, { veto });
     const meta: RunMeta = {
       tool: 'btctrace',
       version: toolVersion(),
@@ -154,7 +158,9 @@ export async function runClusterCommand(
       tipHeight: null,
       startedAt: startedAt.toISOString(),
       finishedAt: io.now().toISOString(),
-      modelConventions: `common-input ownership; transactions with a CoinJoin finding of confidence ${veto} or stronger (equal-output, whirlpool, wasabi1, wasabi2, joinmarket) never link; Tx0s do`,
+      modelConventions: handle.attribution
+        ? BACKEND_CLUSTER_CONVENTIONS
+        : `common-input ownership; transactions with a CoinJoin finding of confidence ${veto} or stronger (equal-output, whirlpool, wasabi1, wasabi2, joinmarket) never link; Tx0s do`,
       partial: !result.complete,
       warnings: result.incomplete.map((i) => i.message),
       requests: source.stats().requests,
@@ -164,7 +170,8 @@ export async function runClusterCommand(
         ? clusterCsv(result, tags)
         : format === 'json'
           ? clusterJson(result, tags, meta)
-          : clusterTable(result, tags, output === null && io.stdoutIsTTY && !io.env.NO_COLOR);
+          : clusterTable(result, tags, output === null && io.stdoutIsTTY && !io.env.NO_COLOR) +
+            (handle.attribution ? `Clusters are GraphSense's: ${BACKEND_CLUSTER_CONVENTIONS}.\n` : '');
     if (output) {
       await writeOutputAndManifest(output, text, {
         meta,

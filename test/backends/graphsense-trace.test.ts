@@ -102,3 +102,99 @@ describe('GraphSense tags and entities', () => {
     expect(calls.entity).toBe(new Set(rows.map((r) => r.split(',')[addr])).size);
   });
 });
+
+describe('cluster --provider graphsense', () => {
+  const SHOPS = [
+    'bc1qgxa0vq022w24wgcw78zr2zvla445qujuhm6wq8',
+    'bc1qlq2thetqmef3j2ea35lnt9nunc0xs97f9mjdev',
+    'bc1qzjhwgsl92vavyd58q9demxp2uxk7j0qpmn5y2j',
+    '3Q1nY8fjcEp7Yi2TtrF97pQQffdmqfK4Lg',
+  ];
+
+  it("lists the seed's GraphSense entity, paged, and says the clusters are GraphSense's", async () => {
+    const chain = new GraphSenseChain(undefined, 2);
+    const { calls } = serve(chain);
+    const csv = await run([
+      'cluster',
+      SHOP_A,
+      '--format',
+      'csv',
+      '--no-cache',
+      '-q',
+      '--provider',
+      'graphsense',
+      '--api-url',
+      BASE,
+    ]);
+    expect(csv.code).toBe(0);
+    const e = chain.entity.get(SHOP_A)!;
+    const members = [...chain.entity].filter(([, id]) => id === e).map(([a]) => a);
+    // The shop's four receiving addresses and the ExchangeZ coins consolidated with them.
+    for (const s of SHOPS) expect(members).toContain(s);
+    const rows = csv.out.trim().split('\n').slice(1);
+    expect(rows).toHaveLength(members.length);
+    for (const r of rows) expect(r.startsWith(`gs:${e},`)).toBe(true);
+    expect(calls.entity).toBe(1 + Math.ceil(members.length / 2));
+    const table = await run([
+      'cluster',
+      SHOP_A,
+      '--no-cache',
+      '-q',
+      '--provider',
+      'graphsense',
+      '--api-url',
+      BASE,
+    ]);
+    expect(table.out).toContain("Clusters are GraphSense's: GraphSense entities");
+  });
+
+  it('--max-addresses cuts the entity and says so (exit 1)', async () => {
+    const chain = new GraphSenseChain(undefined, 2);
+    serve(chain);
+    const r = await run([
+      'cluster',
+      SHOP_A,
+      '--max-addresses',
+      '3',
+      '--format',
+      'csv',
+      '--no-cache',
+      '--provider',
+      'graphsense',
+      '--api-url',
+      BASE,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.out.trim().split('\n')).toHaveLength(4);
+    expect(r.err).toMatch(
+      /INCOMPLETE CLUSTER: GraphSense entity \d+: listed 3 addresses \(--max-addresses 3\); it has more/,
+    );
+  });
+});
+
+describe('cluster --provider graphsense --max-addresses boundary', () => {
+  it('exactly the entity size is complete (exit 0); one fewer is cut (exit 1)', async () => {
+    const chain = new GraphSenseChain(undefined, 2);
+    const e = chain.entity.get(SHOP_A)!;
+    const size = [...chain.entity.values()].filter((id) => id === e).length;
+    serve(chain);
+    const args = [
+      'cluster',
+      SHOP_A,
+      '--format',
+      'csv',
+      '--no-cache',
+      '-q',
+      '--provider',
+      'graphsense',
+      '--api-url',
+      BASE,
+    ];
+    const full = await run([...args, '--max-addresses', String(size)]);
+    expect(full.code).toBe(0);
+    expect(full.out.trim().split('\n')).toHaveLength(size + 1);
+    const cut = await run([...args, '--max-addresses', String(size - 1)]);
+    expect(cut.code).toBe(1);
+    expect(cut.out.trim().split('\n')).toHaveLength(size);
+  });
+});

@@ -26,6 +26,7 @@ export function gsKind(path: string): GsKind {
   if (/^\/btc\/addresses\/[^/]+\/txs\?/.test(path)) return 'address_txs';
   if (/^\/btc\/addresses\/[^/]+\/tags(\?|$)/.test(path)) return 'tags';
   if (/^\/btc\/addresses\/[^/]+\/entity$/.test(path)) return 'entity';
+  if (/^\/btc\/entities\/\d+\/addresses\?/.test(path)) return 'entity';
   return 'other';
 }
 
@@ -140,6 +141,19 @@ export class GraphSenseChain {
         total_output: values(totalOut),
         inputs: coinbase ? [] : tx.vin.map((i, k) => io(i.prevout!, k)),
         outputs: tx.vout.map((o, k) => io(o, k)),
+      });
+    }
+    m = /^\/btc\/entities\/(\d+)\/addresses$/.exec(p);
+    if (m) {
+      const e = Number(m[1]);
+      const all = [...this.entity].filter(([, id]) => id === e).map(([a]) => a);
+      if (all.length === 0) return notFound;
+      const size = Math.min(Number(url.searchParams.get('pagesize') ?? 10), this.maxPage);
+      const start = Number(url.searchParams.get('page')?.replace(/^p/, '') ?? 0);
+      const next = start + size < all.length ? `p${start + size}` : undefined;
+      return json({
+        addresses: all.slice(start, start + size).map((address) => ({ currency: 'btc', address, entity: e })),
+        ...(next !== undefined && { next_page: next }),
       });
     }
     m = /^\/btc\/addresses\/([^/]+)\/(tags|entity)$/.exec(p);

@@ -143,6 +143,41 @@ export class GraphSenseAttribution {
     return p;
   }
 
+  /**
+   * The addresses of an entity, pages of 100 until the end or `max` (then complete is false).
+   * Null when GraphSense does not know the entity.
+   */
+  async entityAddresses(
+    entity: number,
+    max: number,
+  ): Promise<{ addresses: string[]; complete: boolean } | null> {
+    const addresses: string[] = [];
+    const seen = new Set<string>();
+    let page: string | null = null;
+    for (;;) {
+      const path = graphsensePath.entityAddresses(entity, page);
+      const body = await this.get(path);
+      if (body === null) return page === null ? null : { addresses, complete: false };
+      const list = body.addresses;
+      if (!Array.isArray(list)) throw new MalformedBodyError(`${path}: addresses: expected an array`, path);
+      for (const raw of list) {
+        const a = raw !== null && typeof raw === 'object' ? (raw as Obj).address : undefined;
+        if (typeof a !== 'string' || a === '' || a.length > 100)
+          throw new MalformedBodyError(`${path}: addresses[].address: expected an address`, path);
+        if (!seen.has(a)) {
+          seen.add(a);
+          addresses.push(a);
+        }
+      }
+      const next = body.next_page;
+      const more = typeof next === 'string' && next !== '' && next !== page;
+      if (addresses.length >= max)
+        return { addresses: addresses.slice(0, max), complete: !more && addresses.length === max };
+      if (!more) return { addresses, complete: true };
+      page = next;
+    }
+  }
+
   /** The JSON object at path; null for 404 (GraphSense does not know the address). */
   private async get(path: string): Promise<Obj | null> {
     let held: Obj | null = null;

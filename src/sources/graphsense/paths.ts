@@ -25,6 +25,9 @@ export const graphsensePath = {
   address: (address: string): string => `/${CURRENCY}/addresses/${encodeURIComponent(address)}`,
   addressTags: (address: string): string => `/${CURRENCY}/addresses/${encodeURIComponent(address)}/tags`,
   addressEntity: (address: string): string => `/${CURRENCY}/addresses/${encodeURIComponent(address)}/entity`,
+  entityAddresses: (entity: number, page: string | null): string =>
+    `/${CURRENCY}/entities/${entity}/addresses?pagesize=${HISTORY_PAGE_SIZE}` +
+    (page === null ? '' : `&page=${encodeURIComponent(page)}`),
   stats: (): string => '/stats',
 };
 
