@@ -291,7 +291,12 @@ async function runBatchLocked(req: BatchRequest, deps: BatchDeps): Promise<Batch
           try {
             const run = await executeTrace(
               { ...req.trace, seeds: [job.seed], output: job.file, quiet: true },
-              { io, argv: deps.argv, openSource: () => shared! },
+              {
+                io,
+                argv: deps.argv,
+                openSource: () => shared!,
+                ...(handle?.attribution && { attribution: handle.attribution }),
+              },
               tags,
             );
             if (deps.signal?.aborted) {
@@ -416,6 +421,7 @@ function batchOptions(req: BatchRequest): Record<string, unknown> {
     stopAt: t.stopAt,
     format: t.format,
     network: t.source.network,
+    ...(t.source.provider === 'graphsense' && { provider: 'graphsense' }),
     apiUrl: t.source.apiUrl ?? null,
     offline: t.source.offline ?? null,
   };

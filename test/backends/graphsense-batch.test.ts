@@ -1,0 +1,90 @@
+// batch --provider graphsense: each seed's CSV is the Esplora offline batch's (but for rows of
+// unconfirmed transactions, which GraphSense does not hold), with GraphSense tags in place of
+// --tags; one client for the whole batch, so the calls of the N-seed, H-hop batch are counted.
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { captureIO, DEMO_DIR, DEMO_TAGS } from '../cli/helpers.js';
+import { emptyCalls, GraphSenseChain, gsKind } from '../support/graphsense-chain.js';
+
+const BASE = 'https://graphsense.test';
+const SHOPS = [
+  'bc1qgxa0vq022w24wgcw78zr2zvla445qujuhm6wq8',
+  'bc1qlq2thetqmef3j2ea35lnt9nunc0xs97f9mjdev',
+  'bc1qzjhwgsl92vavyd58q9demxp2uxk7j0qpmn5y2j',
+  '3Q1nY8fjcEp7Yi2TtrF97pQQffdmqfK4Lg',
+];
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+function demoTags(): Map<string, { label: string; category: string }> {
+  const lines = readFileSync(DEMO_TAGS, 'utf8').trim().split('\n').slice(1);
+  return new Map(
+    lines
+      .map((l) => l.split(','))
+      .map(([a, label, category]) => [a!, { label: label!, category: category! }]),
+  );
+}
+
+async function batch(list: string, out: string, extra: string[]) {
+  const io = captureIO();
+  const code = await main(
+    ['batch', list, '--out-dir', out, '--hops', '4', '--no-cache', '--quiet', ...extra],
+    io,
+  );
+  return { code, err: io.err };
+}
+
+const confirmedOnly = (csv: string) =>
+  csv
+    .split('\n')
+    .filter((l) => l.split(',')[9] !== '')
+    .join('\n');
+
+describe('batch --provider graphsense', () => {
+  it('4 seeds x 4 hops: the same per-seed CSV as the Esplora batch; requests counted', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gs-batch-'));
+    const list = path.join(dir, 'seeds.txt');
+    writeFileSync(list, SHOPS.join('\n') + '\n');
+    const es = await batch(list, path.join(dir, 'esplora'), ['--offline', DEMO_DIR, '--tags', DEMO_TAGS]);
+    expect(es.code).toBe(0);
+    const chain = new GraphSenseChain(undefined, 100, demoTags());
+    const calls = emptyCalls();
+    nock(BASE)
+      .persist()
+      .get(/.*/)
+      .reply((uri) => {
+        calls[gsKind(uri)]++;
+        const a = chain.answer(uri);
+        return [a.status, a.body, { 'Content-Type': 'application/json' }];
+      });
+    const gs = await batch(list, path.join(dir, 'gs'), ['--provider', 'graphsense', '--api-url', BASE]);
+    expect(gs.err).toBe('');
+    expect(gs.code).toBe(0);
+    const seedFiles = readdirSync(path.join(dir, 'esplora')).filter(
+      (f) => f.endsWith('.csv') && f !== 'summary.csv',
+    );
+    expect(seedFiles).toHaveLength(4);
+    for (const f of seedFiles) {
+      const want = readFileSync(path.join(dir, 'esplora', f), 'utf8');
+      expect(readFileSync(path.join(dir, 'gs', f), 'utf8')).toBe(confirmedOnly(want));
+    }
+    // One shared client: every resource asked once for the whole batch.
+    const { other, ...byEndpoint } = calls;
+    expect(other).toBe(0);
+    expect(byEndpoint).toEqual({
+      tx: 18,
+      spending: 18,
+      spent_in: 5,
+      address_txs: 4,
+      tags: 37,
+      entity: 0,
+      stats: 1,
+    });
+  });
+});
