@@ -169,7 +169,7 @@ async function openGraphSense(req: SourceRequest, io: IO): Promise<SourceHandle>
   const checked = checkedSource(source, { network: req.network, hashFields: false });
   return {
     source: checked,
-    ...(transport && { attribution: new GraphSenseAttribution(transport) }),
+    ...(transport && { attribution: new GraphSenseAttribution(transport, { bulk: true }) }),
     counts: () => prefixed('checks_', checked.checks()),
     close: () => {},
   };

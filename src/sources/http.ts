@@ -166,7 +166,23 @@ export class HttpTransport implements ValidatingTransport {
     return { requests: this.requests, retries: this.retries };
   }
 
-  async get(path: string, options: GetOptions = {}): Promise<TransportResponse> {
+  get(path: string, options: GetOptions = {}): Promise<TransportResponse> {
+    return this.send(path, options, undefined);
+  }
+
+  /**
+   * POST a JSON body (GraphSense bulk endpoints: a read, not a change, so it is retried like a
+   * GET). Same limits, retries, deadline and validation as get().
+   */
+  post(path: string, json: unknown, options: GetOptions = {}): Promise<TransportResponse> {
+    return this.send(path, options, JSON.stringify(json));
+  }
+
+  private async send(
+    path: string,
+    options: GetOptions,
+    body: string | undefined,
+  ): Promise<TransportResponse> {
     // The deadline runs from the first attempt, not from the call: with a rate limit, a long
     // queue of healthy requests must not expire while waiting its turn.
     const deadline: { at: number | null } = { at: null };
@@ -175,7 +191,7 @@ export class HttpTransport implements ValidatingTransport {
     let hostLevel = false;
     let status: number | undefined;
     for (;;) {
-      const outcome = await this.limit(() => this.attempt(path, deadline, options));
+      const outcome = await this.limit(() => this.attempt(path, deadline, options, body));
       if (outcome.ok) return outcome.response;
       if (outcome.notSent) {
         const tried =
@@ -232,6 +248,7 @@ export class HttpTransport implements ValidatingTransport {
     path: string,
     deadline: { at: number | null },
     options: GetOptions,
+    payload?: string,
   ): Promise<Outcome> {
     let down = this.hostDown();
     if (down === null) {
@@ -256,7 +273,13 @@ export class HttpTransport implements ValidatingTransport {
     let body: string;
     let headers: Record<string, string>;
     try {
-      const res = await this.client.get<string>(this.base + path, { signal: controller.signal });
+      const res =
+        payload === undefined
+          ? await this.client.get<string>(this.base + path, { signal: controller.signal })
+          : await this.client.post<string>(this.base + path, payload, {
+              signal: controller.signal,
+              headers: { 'Content-Type': 'application/json' },
+            });
       status = res.status;
       body = typeof res.data === 'string' ? res.data : String(res.data ?? '');
       headers = lowerCaseHeaders(res.headers);

@@ -47,7 +47,7 @@ const confirmedOnly = (csv: string) =>
     .join('\n');
 
 describe('batch --provider graphsense', () => {
-  it('4 seeds x 4 hops: the same per-seed CSV as the Esplora batch; requests counted', async () => {
+  it('4 seeds x 4 hops: the same per-seed CSV as the Esplora batch, within the bulk bound', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'gs-batch-'));
     const list = path.join(dir, 'seeds.txt');
     writeFileSync(list, SHOPS.join('\n') + '\n');
@@ -57,6 +57,12 @@ describe('batch --provider graphsense', () => {
     const calls = emptyCalls();
     nock(BASE)
       .persist()
+      .post(/.*/)
+      .reply((uri, body) => {
+        calls[gsKind(uri)]++;
+        const a = chain.bulk(uri, body);
+        return [a.status, a.body, { 'Content-Type': 'application/json' }];
+      })
       .get(/.*/)
       .reply((uri) => {
         calls[gsKind(uri)]++;
@@ -77,14 +83,10 @@ describe('batch --provider graphsense', () => {
     // One shared client: every resource asked once for the whole batch.
     const { other, ...byEndpoint } = calls;
     expect(other).toBe(0);
-    expect(byEndpoint).toEqual({
-      tx: 18,
-      spending: 18,
-      spent_in: 5,
-      address_txs: 4,
-      tags: 37,
-      entity: 0,
-      stats: 1,
-    });
+    // One tick's questions leave together: the bound of graphsense-calls.test.ts (1 + N + 4 (H + 2)).
+    const total = Object.values(byEndpoint).reduce((a, b) => a + b, 0);
+    expect(total).toBeLessThanOrEqual(1 + 4 + 4 * (4 + 2));
+    expect(byEndpoint.stats).toBe(1);
+    expect(byEndpoint.address_txs).toBe(4);
   });
 });

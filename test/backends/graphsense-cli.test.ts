@@ -30,6 +30,15 @@ function serve(
   let n = 0;
   nock(BASE)
     .persist()
+    .post(/.*/)
+    .reply((uri, body) => {
+      n++;
+      calls[gsKind(uri)]++;
+      const f = fault?.(n, uri);
+      if (f) return [f[0], f[1], f[2] ?? {}];
+      const a = chain.bulk(uri, body);
+      return [a.status, a.body, { 'Content-Type': 'application/json' }];
+    })
     .get(/.*/)
     .reply(function (uri) {
       n++;

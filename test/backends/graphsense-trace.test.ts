@@ -18,6 +18,12 @@ function serve(chain: GraphSenseChain) {
   const auth: (string | undefined)[] = [];
   nock(BASE)
     .persist()
+    .post(/.*/)
+    .reply((uri, body) => {
+      calls[gsKind(uri)]++;
+      const a = chain.bulk(uri, body);
+      return [a.status, a.body, { 'Content-Type': 'application/json' }];
+    })
     .get(/.*/)
     .reply(function (uri) {
       calls[gsKind(uri)]++;
@@ -71,7 +77,7 @@ describe('GraphSense tags and entities', () => {
     expect(gs.code).toBe(0);
     expect(gs.out).toBe(esplora.out);
     expect(gs.out).toContain(',stopped,');
-    expect(calls.tags).toBeGreaterThan(0);
+    expect(calls.bulk_tags).toBeGreaterThan(0);
   });
 
   it('--tags wins over GraphSense for an address both name', async () => {

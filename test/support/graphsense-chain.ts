@@ -12,14 +12,37 @@ export interface GsAnswer {
 }
 
 /** Which endpoint a path is, for call counts. */
-export type GsKind = 'tx' | 'spending' | 'spent_in' | 'address_txs' | 'tags' | 'entity' | 'stats' | 'other';
+export type GsKind =
+  | 'tx'
+  | 'spending'
+  | 'spent_in'
+  | 'address_txs'
+  | 'tags'
+  | 'entity'
+  | 'stats'
+  | 'bulk'
+  | 'bulk_tags'
+  | 'other';
 
 export function emptyCalls(): Record<GsKind, number> {
-  return { tx: 0, spending: 0, spent_in: 0, address_txs: 0, tags: 0, entity: 0, stats: 0, other: 0 };
+  return {
+    tx: 0,
+    spending: 0,
+    spent_in: 0,
+    address_txs: 0,
+    tags: 0,
+    entity: 0,
+    stats: 0,
+    bulk: 0,
+    bulk_tags: 0,
+    other: 0,
+  };
 }
 
 export function gsKind(path: string): GsKind {
   if (path === '/stats') return 'stats';
+  if (/^\/btc\/bulk\.json\/list_tags_by_address\?/.test(path)) return 'bulk_tags';
+  if (/^\/btc\/bulk\.json\/get_(tx|spending_txs|spent_in_txs)\?num_pages=1$/.test(path)) return 'bulk';
   if (/^\/btc\/txs\/[0-9a-f]{64}\/spending$/.test(path)) return 'spending';
   if (/^\/btc\/txs\/[0-9a-f]{64}\/spent_in$/.test(path)) return 'spent_in';
   if (/^\/btc\/txs\/[0-9a-f]{64}\?/.test(path)) return 'tx';
@@ -94,6 +117,42 @@ export class GraphSenseChain {
       }
     }
     names.forEach((a) => this.entity.set(a, names.indexOf(find(a)) + 1000));
+  }
+
+  /** POST /btc/bulk.json/<op>: the rows of each hash's GET answer, tagged _request_tx_hash. */
+  bulk(path: string, body: unknown): GsAnswer {
+    const m =
+      /^\/btc\/bulk\.json\/(get_tx|get_spending_txs|get_spent_in_txs|list_tags_by_address)\?num_pages=\d+$/.exec(
+        path,
+      );
+    const field = m?.[1] === 'list_tags_by_address' ? 'address' : 'tx_hash';
+    const keys = (body as Record<string, unknown>)[field];
+    if (!m || !Array.isArray(keys)) return { status: 400, body: '{"detail":"bad bulk request"}' };
+    const rows: unknown[] = [];
+    const tag = `_request_${field}`;
+    // The server answers in completion order: reversed here, so order is never relied on.
+    for (const h of [...(keys as string[])].reverse()) {
+      const single =
+        m[1] === 'get_tx'
+          ? `/btc/txs/${h}?include_io=true`
+          : m[1] === 'list_tags_by_address'
+            ? `/btc/addresses/${h}/tags`
+            : `/btc/txs/${h}/${m[1] === 'get_spending_txs' ? 'spending' : 'spent_in'}`;
+      const a = this.answer(single);
+      if (a.status !== 200) {
+        rows.push({ _error: 'not found', [tag]: h });
+        continue;
+      }
+      const json = JSON.parse(a.body) as unknown;
+      const list = Array.isArray(json)
+        ? json
+        : m[1] === 'list_tags_by_address'
+          ? (json as { address_tags: unknown[] }).address_tags
+          : [json];
+      if (list.length === 0) rows.push({ _info: 'no data', [tag]: h });
+      for (const r of list) rows.push({ ...(r as object), [tag]: h });
+    }
+    return { status: 200, body: JSON.stringify(rows) };
   }
 
   answer(path: string): GsAnswer {

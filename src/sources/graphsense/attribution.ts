@@ -7,7 +7,8 @@
 import type { Label, LabelBook, LabelList } from '../../labels/label.js';
 import { CONFIDENCE_LEVELS } from '../../labels/taxonomy.js';
 import { NotFoundError } from '../errors.js';
-import type { ValidatingTransport } from '../http.js';
+import { HttpTransport, type ValidatingTransport } from '../http.js';
+import { BulkQueue } from './bulk.js';
 import { MalformedBodyError, parseJson } from '../parse.js';
 import { graphsensePath } from './paths.js';
 import { explainFailure } from './source.js';
@@ -68,8 +69,22 @@ export class GraphSenseAttribution {
   private readonly tags = new Map<string, Promise<Label[]>>();
   private readonly entityIds = new Map<string, Promise<number | null>>();
 
-  constructor(private readonly transport: ValidatingTransport) {
+  /** Tags of the addresses asked in one tick, in one bulk request (HTTP transports only). */
+  private readonly bulk: BulkQueue | null;
+
+  constructor(
+    private readonly transport: ValidatingTransport,
+    options: { bulk?: boolean } = {},
+  ) {
     this.description = `GraphSense TagStore ${transport.description}`;
+    this.bulk =
+      options.bulk && transport instanceof HttpTransport
+        ? new BulkQueue(
+            transport,
+            (_op, address) => this.tagRows(address),
+            (e) => explainFailure(e, transport.description),
+          )
+        : null;
   }
 
   /** Labels of each address that has any (best first). */
@@ -106,7 +121,20 @@ export class GraphSenseAttribution {
   }
 
   private async readTags(address: string): Promise<Label[]> {
+    const rows = this.bulk
+      ? await this.bulk.ask('list_tags_by_address', address)
+      : await this.tagRows(address);
     const labels: Label[] = [];
+    for (const raw of rows) {
+      const l = labelOfTag(raw);
+      if (l) labels.push(l);
+    }
+    return labels.sort(byBest);
+  }
+
+  /** The address_tags entries of an address by GET, MAX_TAG_PAGES pages at most. */
+  private async tagRows(address: string): Promise<unknown[]> {
+    const rows: unknown[] = [];
     let page: string | null = null;
     for (let n = 0; n < MAX_TAG_PAGES; n++) {
       const path =
@@ -116,15 +144,12 @@ export class GraphSenseAttribution {
       const list = body.address_tags;
       if (!Array.isArray(list))
         throw new MalformedBodyError(`${path}: address_tags: expected an array`, path);
-      for (const raw of list) {
-        const l = labelOfTag(raw);
-        if (l) labels.push(l);
-      }
+      rows.push(...(list as unknown[]));
       const next = body.next_page;
       if (typeof next !== 'string' || next === '' || next === page) break;
       page = next;
     }
-    return labels.sort(byBest);
+    return rows;
   }
 
   private entityOf(address: string): Promise<number | null> {

@@ -16,6 +16,8 @@ export interface GraphSenseOptions extends HttpTiming {
   concurrency?: number;
   rate?: number;
   onRetry?: (event: RetryEvent) => void;
+  /** Ask what the walk asks in one tick through the bulk endpoints (default true). */
+  bulk?: boolean;
   /** Receives the transport, so tags and clusters (attribution.ts) share its limits. */
   onTransport?: (transport: ValidatingTransport) => void;
 }
@@ -30,9 +32,10 @@ export function createGraphSenseSource(options: GraphSenseOptions): ChainSource 
       options.apiKey !== '' && { headers: { Authorization: options.apiKey } }),
   });
   options.onTransport?.(transport);
-  return memoized(new GraphSenseSource(transport));
+  return memoized(new GraphSenseSource(transport, { bulk: options.bulk ?? true }));
 }
 
 export { GraphSenseAttribution, labelBook, labelOfTag, MAX_TAG_PAGES } from './attribution.js';
 export { GraphSenseSource, MAX_HISTORY_PAGES, explainFailure } from './source.js';
 export { graphsensePath, HISTORY_PAGE_SIZE } from './paths.js';
+export { BULK_MAX, bulkPath, groupBulkRows } from './bulk.js';

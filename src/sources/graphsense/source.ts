@@ -7,8 +7,9 @@
 
 import type { AddressStats, Outspend, Tx } from '../../model/tx.js';
 import { BadRequestError, IntegrityError, NotFoundError, SourceError, UnavailableError } from '../errors.js';
-import type { GetOptions, ValidatingTransport } from '../http.js';
-import { parseJson } from '../parse.js';
+import { HttpTransport, type GetOptions, type ValidatingTransport } from '../http.js';
+import { MalformedBodyError, parseJson } from '../parse.js';
+import { BulkQueue, type BulkOperation } from './bulk.js';
 import type { AddressHistory, ChainSource, SourceStats } from '../source.js';
 import { GRAPHSENSE_CURRENCY, graphsensePath } from './paths.js';
 import {
@@ -53,8 +54,27 @@ export class GraphSenseSource implements ChainSource {
   private readonly bodies = new Map<string, Promise<GraphSenseTxBody>>();
   private readonly txs = new Map<string, Promise<Tx>>();
 
-  constructor(private readonly transport: ValidatingTransport) {
+  /** Bulk requests for what is asked in the same tick (HTTP transports only). */
+  private readonly bulk: BulkQueue | null;
+
+  constructor(
+    private readonly transport: ValidatingTransport,
+    options: { bulk?: boolean } = {},
+  ) {
     this.description = `graphsense ${transport.description}`;
+    this.bulk =
+      options.bulk && transport instanceof HttpTransport
+        ? new BulkQueue(
+            transport,
+            (op, hash) => this.singleRows(op, hash),
+            (e) => explainFailure(e, transport.description),
+          )
+        : null;
+  }
+
+  /** Bulk requests sent (each also counts in stats().requests). */
+  bulkRequests(): number {
+    return this.bulk?.requests ?? 0;
   }
 
   stats(): SourceStats {
@@ -74,7 +94,7 @@ export class GraphSenseSource implements ChainSource {
       const spendingPath = graphsensePath.spending(id);
       const [body, refs] = await Promise.all([
         this.body(id),
-        this.fetch(spendingPath, (text) => parseTxRefs(parseJson(text, spendingPath), spendingPath)),
+        this.refs('get_spending_txs', id, spendingPath),
       ]);
       return assembleTx(body, refs, spendingPath);
     });
@@ -83,10 +103,7 @@ export class GraphSenseSource implements ChainSource {
   async getOutspends(txid: string): Promise<Outspend[]> {
     const id = checkTxid(txid);
     const path = graphsensePath.spentIn(id);
-    const [body, refs] = await Promise.all([
-      this.body(id),
-      this.fetch(path, (text) => parseTxRefs(parseJson(text, path), path)),
-    ]);
+    const [body, refs] = await Promise.all([this.body(id), this.refs('get_spent_in_txs', id, path)]);
     const list: Outspend[] = body.outputs.map(() => ({ spent: false, txid: null, vin: null, status: null }));
     for (const r of refs) {
       const o = list[r.outputIndex];
@@ -183,7 +200,36 @@ export class GraphSenseSource implements ChainSource {
   private body(id: string): Promise<GraphSenseTxBody> {
     return this.once(this.bodies, id, () => {
       const path = graphsensePath.tx(id);
-      return this.fetch(path, (text) => parseTxBody(parseJson(text, path), path, id));
+      if (!this.bulk) return this.fetch(path, (text) => parseTxBody(parseJson(text, path), path, id));
+      return this.bulk.ask('get_tx', id).then((rows) => {
+        if (rows.length !== 1)
+          throw new MalformedBodyError(`${path}: the bulk answer has ${rows.length} rows for ${id}`, path);
+        return parseTxBody(rows[0], path, id);
+      });
+    });
+  }
+
+  private refs(op: BulkOperation, id: string, path: string) {
+    if (!this.bulk) return this.fetch(path, (text) => parseTxRefs(parseJson(text, path), path));
+    return this.bulk.ask(op, id).then((rows) => parseTxRefs(rows, path));
+  }
+
+  /** One hash by GET, as the rows a bulk answer would hold for it (validated on the way). */
+  private singleRows(op: BulkOperation, hash: string): Promise<unknown[]> {
+    const path =
+      op === 'get_tx'
+        ? graphsensePath.tx(hash)
+        : op === 'get_spending_txs'
+          ? graphsensePath.spending(hash)
+          : graphsensePath.spentIn(hash);
+    return this.fetch(path, (text) => {
+      const json = parseJson(text, path);
+      if (op === 'get_tx') {
+        parseTxBody(json, path, hash);
+        return [json];
+      }
+      parseTxRefs(json, path);
+      return json as unknown[];
     });
   }
 
