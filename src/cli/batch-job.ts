@@ -15,12 +15,15 @@ import type { BatchJob } from './batch-resume.js';
 import { emptyRow, type SummaryRow } from './batch-summary.js';
 import type { IO } from './io.js';
 import { executeTrace, type TraceRequest } from './trace.js';
+import type { GraphSenseAttribution } from '../sources/graphsense/attribution.js';
 
 export interface JobContext {
   io: IO;
   argv: string[];
   trace: Omit<TraceRequest, 'seeds' | 'output'>;
   source: ChainSource;
+  /** With --provider graphsense: its tags and entities (src/cli/backend-labels.ts). */
+  attribution?: GraphSenseAttribution;
   tags: LabelBook;
   inputs: RowInputs;
 }
@@ -29,7 +32,12 @@ export async function traceJob(job: BatchJob, ctx: JobContext): Promise<SummaryR
   try {
     const run = await executeTrace(
       { ...ctx.trace, seeds: [job.seed], output: job.file, quiet: true },
-      { io: ctx.io, argv: ctx.argv, openSource: () => ctx.source },
+      {
+        io: ctx.io,
+        argv: ctx.argv,
+        openSource: () => ctx.source,
+        ...(ctx.attribution && { attribution: ctx.attribution }),
+      },
       ctx.tags,
     );
     const summary = summarize(run.result);

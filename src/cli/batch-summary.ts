@@ -59,6 +59,7 @@ export function batchOptions(req: BatchRequest): Record<string, unknown> {
     stopAt: t.stopAt,
     format: t.format,
     network: t.source.network,
+    ...(t.source.provider === 'graphsense' && { provider: 'graphsense' }),
     apiUrl: t.source.apiUrl ?? null,
     offline: t.source.offline ?? null,
   };

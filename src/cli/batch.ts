@@ -131,6 +131,7 @@ async function runBatchLocked(req: BatchRequest, deps: BatchDeps): Promise<Batch
               argv: deps.argv,
               trace: req.trace,
               source: shared!,
+              ...(handle?.attribution && { attribution: handle.attribution }),
               tags,
               inputs,
             }),

@@ -6,6 +6,9 @@ import { FULL_WIDTH, shortMiddle } from '../output/table.js';
 import { stringify } from 'csv-stringify/sync';
 import { DEFAULT_VETO, parseVetoThreshold } from '../cluster/coinjoin/index.js';
 import { expandCluster, type ClusterResult } from '../cluster/expand.js';
+import { backendCluster, BACKEND_CLUSTER_CONVENTIONS } from '../cluster/backend.js';
+import { combineBooks } from '../labels/combine.js';
+import { labelBook } from '../sources/graphsense/attribution.js';
 import { checkAddress, normalizeAddress } from '../model/address.js';
 import type { ChainSource } from '../sources/source.js';
 import type { LabelBook } from '../labels/label.js';
@@ -204,8 +207,15 @@ export async function runClusterCommand(
   const handle = await openSourceHandle(req, io, openSource);
   try {
     const source = handle.source;
-    const result = await expandCluster(source, seeds, limits, { veto });
-    const labels = memberLabels(result, book, opts.inheritLabels === true);
+    // GraphSense answers with its own whole-chain entities (src/cluster/backend.ts), and its tags
+    // label the members after --tags and the label store.
+    const result = handle.attribution
+      ? await backendCluster(handle.attribution, seeds, limits.maxAddresses, veto)
+      : await expandCluster(source, seeds, limits, { veto });
+    const memberBook = handle.attribution
+      ? combineBooks([book, labelBook(await handle.attribution.labels(result.members.map((m) => m.address)))])
+      : book;
+    const labels = memberLabels(result, memberBook, opts.inheritLabels === true);
     const meta: RunMeta = {
       tool: 'btctrace',
       version: toolVersion(),
@@ -224,7 +234,9 @@ export async function runClusterCommand(
       tipHeight: null,
       startedAt: startedAt.toISOString(),
       finishedAt: io.now().toISOString(),
-      modelConventions: `common-input ownership; transactions with a CoinJoin finding of confidence ${veto} or stronger (equal-output, whirlpool, wasabi1, wasabi2, joinmarket) never link; Tx0s do`,
+      modelConventions: handle.attribution
+        ? BACKEND_CLUSTER_CONVENTIONS
+        : `common-input ownership; transactions with a CoinJoin finding of confidence ${veto} or stronger (equal-output, whirlpool, wasabi1, wasabi2, joinmarket) never link; Tx0s do`,
       partial: !result.complete,
       warnings: result.incomplete.map((i) => i.message),
       requests: source.stats().requests,
@@ -241,7 +253,7 @@ export async function runClusterCommand(
               labels,
               output === null && io.stdoutIsTTY && !io.env.NO_COLOR,
               opts.wide === true ? null : terminalWidth(io),
-            );
+            ) + (handle.attribution ? `Clusters are GraphSense's: ${BACKEND_CLUSTER_CONVENTIONS}.\n` : '');
     if (output) {
       await writeOutputAndManifest(output, text, {
         meta,

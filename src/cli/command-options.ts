@@ -42,7 +42,7 @@ export function addSourceOptions(cmd: Command): Command {
     .addOption(
       new Option(
         '--provider <name>',
-        'named public explorer (mempool or blockstream), or bigquery (Google BigQuery crypto_bitcoin, Application Default Credentials)',
+        'named public explorer (mempool or blockstream); graphsense (with --api-url, key from GRAPHSENSE_API_KEY); or bigquery (Google BigQuery crypto_bitcoin, Application Default Credentials)',
       ).default('mempool'),
     )
     .option('--bq-project <id>', 'with --provider bigquery: the Google Cloud project billed for the queries')
@@ -52,7 +52,7 @@ export function addSourceOptions(cmd: Command): Command {
     )
     .option(
       '--api-url <url>',
-      'Esplora base URL, e.g. https://mempool.space/api or your own; user:pass@ and ?key= are sent, never stored',
+      'Esplora base URL, e.g. https://mempool.space/api or your own (GraphSense API root with --provider graphsense); user:pass@ and ?key= are sent, never stored',
     )
     .option('--offline <dir>', 'answer only from a recording made with --record (no network)')
     .option('--record <dir>', 'save every explorer answer used into <dir> (replay with --offline)')

@@ -5,6 +5,7 @@ import type { ChainSource } from '../sources/source.js';
 import type { ValidatingTransport } from '../sources/http.js';
 import type { RunCache } from '../sources/cache.js';
 import type { VerifiedSource } from '../sources/verify.js';
+import type { GraphSenseAttribution } from '../sources/graphsense/attribution.js';
 import type { IO } from './io.js';
 import { existsSync, statSync } from 'node:fs';
 import { bigQueryRequest, openBigQueryHandle, type BigQueryRequest } from './bigquery-options.js';
@@ -49,7 +50,7 @@ export class SecretUrl {
 
 export interface SourceRequest {
   network: NetworkName;
-  provider: 'mempool' | 'blockstream' | 'bigquery';
+  provider: 'mempool' | 'blockstream' | 'bigquery' | 'graphsense';
   /** --provider bigquery: billing project, cost limit per query, print the dry-run estimates. */
   bigquery?: BigQueryRequest;
   /** --api-url without user info or query: what messages and manifests show. */
@@ -75,6 +76,7 @@ export function sourceRequest(opts: Record<string, unknown>): SourceRequest {
       'mempool',
       'blockstream',
       'bigquery',
+      'graphsense',
     ] as const),
     cacheDir: opts.cache === false ? null : optString(opts, 'cacheDir', '') || defaultCacheDir(),
     verifyTxids: opts.verifyTxids === true,
@@ -107,6 +109,7 @@ export function sourceRequest(opts: Record<string, unknown>): SourceRequest {
   if (typeof opts.concurrency === 'string')
     req.concurrency = parseIntOption('--concurrency', opts.concurrency, 1, 64);
   if (typeof opts.rate === 'string') req.rate = parseNumberOption('--rate', opts.rate, 0.01);
+  if (req.provider === 'graphsense') checkGraphSenseRequest(req);
   return req;
 }
 
@@ -115,9 +118,25 @@ export function recordingOf(req: SourceRequest): Record<string, unknown> | undef
   return req.offline ? (readRecordingMeta(req.offline) ?? undefined) : undefined;
 }
 
+/** What --provider graphsense needs and cannot do (src/sources/graphsense/). */
+function checkGraphSenseRequest(req: SourceRequest): void {
+  if (req.apiUrl === undefined)
+    throw new InputError('--provider graphsense needs --api-url <base>, e.g. https://api.ikna.io');
+  if (req.network !== 'mainnet')
+    throw new InputError(`--provider graphsense: --network ${req.network}: only mainnet`);
+  // GraphSense answers hold no raw transactions, and its paths are not Esplora's.
+  if (req.verifyTxids)
+    throw new InputError('--provider graphsense cannot --verify-txids: GraphSense has no raw transactions');
+  if (req.record !== undefined)
+    throw new InputError('--provider graphsense cannot --record (recordings are Esplora answers)');
+  // The persistent cache knows Esplora paths only.
+  req.cacheDir = null;
+}
+
 /** For run metadata: where the data came from, in words. */
 export function describeSourceRequest(req: SourceRequest): string {
   if (req.offline) return `offline recording ${req.offline}`;
+  if (req.provider === 'graphsense') return `graphsense ${req.apiUrl}`;
   if (req.apiUrl) return `esplora ${req.apiUrl}`;
   if (req.bigquery)
     return `bigquery bigquery-public-data.crypto_bitcoin${req.bigquery.project ? ` (billing project ${req.bigquery.project})` : ''}`;
@@ -130,6 +149,8 @@ export interface SourceHandle {
   counts(): Record<string, number>;
   /** The transport the source reads through, for other resources of its host (prices). */
   transport?: ValidatingTransport;
+  /** With --provider graphsense: its TagStore labels and entity (cluster) ids. */
+  attribution?: GraphSenseAttribution;
   close(): void;
 }
 
@@ -154,6 +175,7 @@ export async function openSourceHandle(
   const cache = opened;
   let transport: ValidatingTransport | undefined;
   try {
+    if (req.provider === 'graphsense') return await openGraphSense(req, io);
     let source: ChainSource = createSource({
       network: req.network,
       provider: req.provider,
@@ -207,4 +229,35 @@ export async function openSourceHandle(
     cache?.close();
     throw e;
   }
+}
+
+/** GraphSense: no persistent cache (it knows Esplora paths only), no raw-hex checks. */
+async function openGraphSense(req: SourceRequest, io: IO): Promise<SourceHandle> {
+  const { createSource } = await import('../sources/index.js');
+  const { GraphSenseAttribution } = await import('../sources/graphsense/attribution.js');
+  const apiKey = io.env.GRAPHSENSE_API_KEY;
+  let transport: ValidatingTransport | undefined;
+  const source = createSource({
+    provider: 'graphsense',
+    onTransport: (t) => (transport = t),
+    ...(req.apiUrl !== undefined && { apiUrl: req.apiSecretUrl?.reveal() ?? req.apiUrl }),
+    maxBodyBytes: req.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    ...(apiKey !== undefined && { apiKey }),
+    ...(req.concurrency !== undefined && { concurrency: req.concurrency }),
+    ...(req.rate !== undefined && { rate: req.rate }),
+  });
+  const { checkedSource } = await import('../sources/checks.js');
+  const checked = checkedSource(source, { network: req.network, hashFields: false });
+  return {
+    source: checked,
+    ...(transport && { attribution: new GraphSenseAttribution(transport, { bulk: true }) }),
+    counts: () => prefixed('checks_', checked.checks()),
+    close: () => {},
+  };
+}
+
+function prefixed(prefix: string, figures: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(figures)) out[`${prefix}${k}`] = v;
+  return out;
 }

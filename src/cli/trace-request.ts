@@ -110,7 +110,12 @@ export function effectiveOptions(req: TraceRequest): Record<string, unknown> {
     format: req.format,
     output: req.output,
     network: req.source.network,
-    provider: req.source.offline || req.source.apiUrl ? null : req.source.provider,
+    provider:
+      req.source.provider === 'graphsense'
+        ? 'graphsense'
+        : req.source.offline || req.source.apiUrl
+          ? null
+          : req.source.provider,
     apiUrl: req.source.apiUrl ?? null,
     offline: req.source.offline ?? null,
     record: req.source.record ?? null,

@@ -4,7 +4,10 @@
 import { InputError } from '../model/errors.js';
 import type { ChainSource } from '../sources/source.js';
 import { createSource } from '../sources/index.js';
-import type { LabelBook } from '../labels/label.js';
+import type { Label, LabelBook } from '../labels/label.js';
+import { combineBooks } from '../labels/combine.js';
+import { labelBook, type GraphSenseAttribution } from '../sources/graphsense/attribution.js';
+import { addBackendClusters, withBackendLabels } from './backend-labels.js';
 import { inheritClusterLabels } from '../labels/inherit.js';
 import { getModel } from '../trace/models/index.js';
 import type { TraceResult } from '../trace/result.js';
@@ -33,6 +36,8 @@ export interface TraceDeps {
   openSource?: (req: SourceRequest) => ChainSource;
   /** Prices for --fiat (openPricer); required when the request has fiat. */
   pricer?: FiatPricer;
+  /** A backend's own tags and clusters (--provider graphsense): src/cli/backend-labels.ts. */
+  attribution?: GraphSenseAttribution;
 }
 
 export interface WalkRun {
@@ -53,12 +58,18 @@ export interface WalkRun {
 export async function runWalk(req: TraceRequest, deps: TraceDeps, labels?: LabelBook): Promise<WalkRun> {
   const { io } = deps;
   const startedAt = io.now();
-  const book = labels ?? commandBook(req.labelOpts, req.source.network);
+  const fileBook = labels ?? commandBook(req.labelOpts, req.source.network);
+  // With a backend's tags, its book fills while the walk reads (--tags and the store stay first).
+  const held = new Map<string, readonly Label[]>();
+  const book = deps.attribution ? combineBooks([fileBook, labelBook(held)]) : fileBook;
   checkStopAt(req.stopAt, book);
   const opened = (deps.openSource ?? ((r: SourceRequest) => createSource(r)))(req.source);
   // This run's own check counts for its metadata (an injected test source has none).
   const checked = opened instanceof CheckedSource ? opened.forRun() : null;
-  const { source: seen, captured } = capturing(checked ?? opened);
+  const reading = checked ?? opened;
+  const { source: seen, captured } = capturing(
+    deps.attribution ? withBackendLabels(reading, deps.attribution, held) : reading,
+  );
   // Seed addresses whose history was cut, so their rows can say so in the file itself.
   const cut = new Map<string, number>();
   const source: ChainSource = {
@@ -95,7 +106,8 @@ export async function runWalk(req: TraceRequest, deps: TraceDeps, labels?: Label
   );
   progress.done();
   const partialReasons = markCutHistories(result, cut, req.maxAddressTxs);
-  if (req.cluster) {
+  if (req.cluster && deps.attribution) await addBackendClusters(result, deps.attribution);
+  else if (req.cluster) {
     const clusterOf = addClusters(result, captured, req.coinjoinVeto);
     inheritClusterLabels(result.rows, clusterOf, book, req.inheritLabels);
   }
@@ -111,7 +123,14 @@ export async function runWalk(req: TraceRequest, deps: TraceDeps, labels?: Label
     tipHeight: result.tipHeight,
     startedAt: startedAt.toISOString(),
     finishedAt: io.now().toISOString(),
-    modelConventions: model.conventions,
+    modelConventions:
+      model.conventions +
+      (deps.attribution
+        ? `; labels: --tags and the label store, then ${deps.attribution.description}` +
+          (req.cluster
+            ? '; cluster column: GraphSense entity ids (its whole-chain clustering), not computed here'
+            : '')
+        : ''),
     partial: result.partial,
     partialReasons,
     warnings: result.warnings,

@@ -72,7 +72,13 @@ export async function runTraceCommand(
   try {
     const source = handle.source;
     const pricer = req.fiat ? openPricer(req.fiat, req.source, handle.transport) : undefined;
-    const run = await executeTrace(req, { io, argv, openSource: () => source, ...(pricer && { pricer }) });
+    const run = await executeTrace(req, {
+      io,
+      argv,
+      openSource: () => source,
+      ...(pricer && { pricer }),
+      ...(handle.attribution && { attribution: handle.attribution }),
+    });
     if (req.output) {
       const counts: Record<string, number> = {
         rows: run.result.rows.length,

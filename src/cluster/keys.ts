@@ -10,6 +10,9 @@ export const SCRIPT_KEY_PREFIX = 'script:';
 export function outputKey(out: TxOut): string | null {
   if (out.address !== null) return out.address;
   if (out.scriptType === 'op_return') return null;
+  // No address and no script known (GraphSense's address-less outputs): nothing to key it by, and
+  // a shared empty key would merge strangers.
+  if (out.script === '') return null;
   return SCRIPT_KEY_PREFIX + out.script;
 }
 

@@ -7,6 +7,8 @@ export class SourceError extends Error {
     message: string,
     /** The resource path that failed, e.g. "/tx/<txid>/outspends". */
     readonly resource: string,
+    /** The HTTP status behind the failure, when there was one (401, 429, 503...). */
+    readonly status?: number,
   ) {
     super(message);
   }

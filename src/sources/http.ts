@@ -54,6 +54,8 @@ type Outcome =
       expired?: boolean;
       /** The answer came but its body was not valid (retried, but says nothing about the host). */
       malformed?: boolean;
+      /** The HTTP status of a refused attempt (429, 5xx), so the final error can carry it. */
+      status?: number;
     };
 
 export class HttpTransport implements ValidatingTransport {
@@ -125,15 +127,32 @@ export class HttpTransport implements ValidatingTransport {
     return { requests: this.requests, retries: this.retries };
   }
 
-  async get(path: string, options: GetOptions = {}): Promise<TransportResponse> {
+  get(path: string, options: GetOptions = {}): Promise<TransportResponse> {
+    return this.send(path, options, undefined);
+  }
+
+  /**
+   * POST a JSON body (GraphSense bulk endpoints: a read, not a change, so it is retried like a
+   * GET). Same limits, retries, deadline and validation as get().
+   */
+  post(path: string, json: unknown, options: GetOptions = {}): Promise<TransportResponse> {
+    return this.send(path, options, JSON.stringify(json));
+  }
+
+  private async send(
+    path: string,
+    options: GetOptions,
+    body: string | undefined,
+  ): Promise<TransportResponse> {
     // The deadline runs from the first attempt, not from the call: with a rate limit, a long
     // queue of healthy requests must not expire while waiting its turn.
     const deadline: { at: number | null } = { at: null };
     let attempts = 0;
     let reason: string;
     let hostLevel = false;
+    let status: number | undefined;
     for (;;) {
-      const outcome = await this.limit(() => this.attempt(path, deadline, options));
+      const outcome = await this.limit(() => this.attempt(path, deadline, options, body));
       if (outcome.ok) return outcome.response;
       if (outcome.notSent) {
         const tried =
@@ -147,6 +166,7 @@ export class HttpTransport implements ValidatingTransport {
       }
       attempts++;
       reason = outcome.reason;
+      status = outcome.status;
       hostLevel = !outcome.malformed;
       if (attempts >= this.timing.maxAttempts) break;
       const delayMs = outcome.retryAfterMs ?? this.backoff(attempts);
@@ -165,6 +185,7 @@ export class HttpTransport implements ValidatingTransport {
     throw new UnavailableError(
       `${this.base}: ${path}: gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`,
       path,
+      status,
     );
   }
 
@@ -188,6 +209,7 @@ export class HttpTransport implements ValidatingTransport {
     path: string,
     deadline: { at: number | null },
     options: GetOptions,
+    payload?: string,
   ): Promise<Outcome> {
     let down = this.hostDown();
     if (down === null) {
@@ -212,7 +234,13 @@ export class HttpTransport implements ValidatingTransport {
     let body: string;
     let headers: Record<string, string>;
     try {
-      const res = await this.client.get<Readable>(this.url(path), { signal: controller.signal });
+      const res =
+        payload === undefined
+          ? await this.client.get<Readable>(this.url(path), { signal: controller.signal })
+          : await this.client.post<Readable>(this.url(path), payload, {
+              signal: controller.signal,
+              headers: { 'Content-Type': 'application/json' },
+            });
       status = res.status;
       headers = lowerCaseHeaders(res.headers);
       const ok = status >= 200 && status < 300;
@@ -265,7 +293,7 @@ export class HttpTransport implements ValidatingTransport {
       const retryAfterMs = parseRetryAfter(headers['retry-after'], this.now());
       // A 429 concerns the whole host: hold every queued request, not only this one.
       if (status === 429 && retryAfterMs !== null) this.gate.pauseUntil(this.now() + retryAfterMs);
-      return { ok: false, reason: what, retryAfterMs };
+      return { ok: false, reason: what, retryAfterMs, status };
     }
     if (status >= 300 && status < 400) {
       const to = redirectTarget(headers['location'], this.base + path);
@@ -275,7 +303,7 @@ export class HttpTransport implements ValidatingTransport {
       );
     }
     // 401/403 (enterprise auth), other 4xx: retrying will not help.
-    throw new UnavailableError(`${this.base}: ${path}: ${what}`, path);
+    throw new UnavailableError(`${this.base}: ${path}: ${what}`, path, status);
   }
 
   /** The request URL: base, path, then the base URL's own query (after the path's, if any). */

@@ -4,20 +4,24 @@
 import { InputError } from '../model/errors.js';
 import { DirectoryTransport, RecordingTransport } from './directory.js';
 import { EsploraSource } from './esplora.js';
+import { createGraphSenseSource } from './graphsense/index.js';
 import { HttpTransport, type HttpTiming, type RetryEvent, type ValidatingTransport } from './http.js';
 import { memoized } from './memo.js';
 import {
   DEFAULT_PROVIDER,
   hostPolicy,
   providerBaseUrl,
+  type BackendName,
   type Network,
   type ProviderName,
 } from './providers.js';
 import type { ChainSource } from './source.js';
 
 export interface CreateSourceOptions extends HttpTiming {
-  /** Named public explorer (default mempool); ignored when apiUrl is given. */
-  provider?: ProviderName | 'bigquery';
+  /** Named public explorer (default mempool), ignored when apiUrl is given; or a backend (graphsense, at apiUrl). */
+  provider?: ProviderName | BackendName | 'bigquery';
+  /** GraphSense API key (GRAPHSENSE_API_KEY), sent as the Authorization header only. */
+  apiKey?: string;
   /** Esplora base URL, e.g. http://localhost:3000/api; used as given (network ignored). */
   apiUrl?: string;
   network?: Network;
@@ -49,6 +53,17 @@ export interface CreateSourceOptions extends HttpTiming {
 }
 
 export function createSource(options: CreateSourceOptions = {}): ChainSource {
+  if (options.provider === 'graphsense') {
+    if (options.offline !== undefined || options.record !== undefined)
+      throw new InputError('--provider graphsense cannot be used with --offline or --record');
+    if (options.apiUrl === undefined) throw new InputError('--provider graphsense needs --api-url <base>');
+    try {
+      return createGraphSenseSource({ ...options, apiUrl: options.apiUrl });
+    } catch (e) {
+      if (e instanceof RangeError) throw new InputError(e.message);
+      throw e;
+    }
+  }
   if (options.offline !== undefined) {
     if (options.record !== undefined) throw new InputError('--offline and --record cannot be used together');
     if (options.apiUrl !== undefined) throw new InputError('--offline and --api-url cannot be used together');
@@ -62,7 +77,8 @@ export function createSource(options: CreateSourceOptions = {}): ChainSource {
     throw new InputError('--provider bigquery is opened through openBigQuerySource, not createSource');
   const provider = options.provider === 'bigquery' ? DEFAULT_PROVIDER : options.provider;
   const baseUrl =
-    options.apiUrl ?? providerBaseUrl(provider ?? DEFAULT_PROVIDER, options.network ?? 'mainnet');
+    options.apiUrl ??
+    providerBaseUrl((options.provider as ProviderName) ?? DEFAULT_PROVIDER, options.network ?? 'mainnet');
   const policy = hostPolicy(baseUrl, {
     ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
     ...(options.rate !== undefined && { rate: options.rate }),
@@ -117,12 +133,14 @@ export {
 export { memoized } from './memo.js';
 export { MalformedBodyError } from './parse.js';
 export {
+  BACKEND_NAMES,
   DEFAULT_PROVIDER,
   NETWORKS,
   PROVIDER_NAMES,
   hostPolicy,
   providerBaseUrl,
   publicHost,
+  type BackendName,
   type HostPolicy,
   type Network,
   type ProviderName,

@@ -17,6 +17,10 @@ export const PROVIDER_NAMES: readonly ProviderName[] = ['mempool', 'blockstream'
 export const NETWORKS: readonly Network[] = ['mainnet', 'testnet', 'signet'];
 export const DEFAULT_PROVIDER: ProviderName = 'mempool';
 
+/** Chain-wide backends that are not Esplora hosts; each needs its own --api-url (or project). */
+export type BackendName = 'graphsense';
+export const BACKEND_NAMES: readonly BackendName[] = ['graphsense'];
+
 const PROVIDERS: Record<ProviderName, { origin: string }> = {
   mempool: { origin: 'https://mempool.space' },
   blockstream: { origin: 'https://blockstream.info' },

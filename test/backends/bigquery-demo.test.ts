@@ -34,10 +34,17 @@ describe('--provider bigquery on the demo chain', () => {
       const bq = await run([...args, '--provider', 'bigquery', '-q']);
       expect(bq.err).toBe('');
       expect(bq.code).toBe(0);
-      // Everything but where the data came from.
-      const strip = (t: string) => t.replace(/"source": "[^"]*"/g, '"source": ""');
+      // Everything but where the data came from (the source, and the run's metadata block).
+      const strip = (t: string) => {
+        const { meta, ...doc } = JSON.parse(t) as Record<string, unknown>;
+        expect(meta).toBeDefined();
+        return JSON.stringify({ ...doc, source: '' });
+      };
       expect(strip(bq.out)).toBe(strip(offline.out));
-      expect(JSON.parse(bq.out)).toMatchObject({ source: 'bigquery bigquery-public-data.crypto_bitcoin' });
+      expect(JSON.parse(bq.out)).toMatchObject({
+        source: 'bigquery bigquery-public-data.crypto_bitcoin',
+        meta: { options: { provider: 'bigquery' } },
+      });
     } finally {
       fake.done();
     }
