@@ -2,6 +2,7 @@
 // the same --out-dir reuses a finished file only when it was made with exactly this run's
 // options and tags. A file made otherwise is never silently reused (its rows would be another
 // trace's) nor silently overwritten (it is someone's earlier result): the batch stops, exit 2.
+import type { LabelList } from '../labels/label.js';
 import { InputError } from '../model/errors.js';
 import { jsonSafe } from '../output/meta.js';
 import type { TraceRequest } from './trace.js';
@@ -13,7 +14,12 @@ export type RowInputs = Record<string, unknown>;
  * Every option that changes a seed's rows or file bytes. Not included: output paths, --parallel,
  * --quiet, cache and rate settings (they change how fast, not what).
  */
-export function rowInputs(t: Omit<TraceRequest, 'seeds' | 'output'>, tagsSha256: string | null): RowInputs {
+export function rowInputs(
+  t: Omit<TraceRequest, 'seeds' | 'output'>,
+  tagsSha256: string | null,
+  /** The label store's lists and the bundled OFAC snapshot (name, date, count): a changed store changes labels. */
+  labelLists: readonly LabelList[] = [],
+): RowInputs {
   return jsonSafe({
     direction: t.direction,
     hops: t.hops,
@@ -25,6 +31,9 @@ export function rowInputs(t: Omit<TraceRequest, 'seeds' | 'output'>, tagsSha256:
     ...(t.stopAtLabels.length > 0 && { stopAtLabels: t.stopAtLabels }),
     ...(t.inheritLabels && { inheritLabels: true }),
     tagsSha256,
+    ...(labelLists.length > 0 && {
+      labelLists: labelLists.map((l) => `${l.name} ${l.date ?? 'undated'} ${l.labels}`),
+    }),
     network: t.source.network,
     source: describeSourceRequest(t.source),
     verifyTxids: t.source.verifyTxids,

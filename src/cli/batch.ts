@@ -16,6 +16,7 @@ import { getModel } from '../trace/models/index.js';
 import type { LabelBook } from '../labels/label.js';
 import { MAX_TAGS_BYTES, parseLabelCsv } from '../labels/memory-book.js';
 import { commandBook } from './label-book.js';
+import { openLabelBook } from './label-options.js';
 import { writeOutputAndManifest } from '../output/manifest.js';
 import type { RunMeta } from '../output/meta.js';
 import { sha256 } from '../output/write.js';
@@ -59,12 +60,13 @@ export interface BatchOutcome {
 function batchInputs(req: BatchRequest): { tags: LabelBook; inputs: RowInputs } {
   const file = req.trace.tagsFile;
   const network = req.trace.source.network;
+  const lists = openLabelBook(req.trace.labelOpts, network)?.lists() ?? [];
   if (file === null)
-    return { tags: commandBook(req.trace.labelOpts, network), inputs: rowInputs(req.trace, null) };
+    return { tags: commandBook(req.trace.labelOpts, network), inputs: rowInputs(req.trace, null, lists) };
   const text = readInputTextSync(file, { what: 'tags file', maxBytes: MAX_TAGS_BYTES });
   return {
     tags: commandBook(req.trace.labelOpts, network, parseLabelCsv(text, file, network)),
-    inputs: rowInputs(req.trace, sha256(text)),
+    inputs: rowInputs(req.trace, sha256(text), lists),
   };
 }
 

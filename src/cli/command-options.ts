@@ -1,5 +1,6 @@
 // Options and help texts that several commands share: the chain-source options, --fiat, the
 // trace options (trace, batch, exposure) and the examples / exit-code blocks of --help.
+import { addLabelOptions } from './label-options.js';
 import { Command, Option } from 'commander';
 
 export const TAGS_HELP =
@@ -37,7 +38,8 @@ export function examplesText(examples: string[]): string {
 
 /** Options every command that reads chain data accepts. */
 export function addSourceOptions(cmd: Command): Command {
-  return cmd
+  // every command that reads chain data screens against the label store (src/cli/label-options.ts)
+  return addLabelOptions(cmd)
     .addOption(new Option('--network <name>', 'mainnet, testnet or signet').default('mainnet'))
     .addOption(
       new Option(

@@ -24,6 +24,18 @@ function examples(lines: string[]): string {
 export function registerLabelsCommand(program: Command, io: IO, setCode: (code: number) => void): void {
   const labels = program
     .command('labels')
+    .addHelpText(
+      'before',
+      examples([
+        'btctrace labels import graphsense-tagpacks/',
+        'btctrace labels stats',
+        'btctrace labels list --address 1NDyJtNTjmwk5xPNhjgAMu4HDHigtobu1s',
+      ]),
+    )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok; 1 a file could not be read; 2 bad input (each subcommand lists its own).',
+    )
     .description('the label store: import TagPacks, CSV and OFAC lists; list, count, remove, export');
 
   labels
@@ -32,8 +44,7 @@ export function registerLabelsCommand(program: Command, io: IO, setCode: (code: 
       'before',
       examples([
         'btctrace labels import graphsense-tagpacks/          # every pack and actor pack under it',
-        'btctrace labels import my-labels.csv',
-        'btctrace labels import sdn_advanced.xml',
+        'btctrace labels import my-labels.csv sdn_advanced.xml  # your own CSV, OFAC SDN advanced XML',
         'btctrace labels import hosts.txt --label "Hoster X" --category hosting',
       ]),
     )

@@ -138,7 +138,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       .option('--max-address-txs <n>', 'read at most this many transactions of its history', '1000'),
   ).action(async (address: string, opts: Record<string, unknown>) => {
     const { runAddressCommand } = await import('./address.js');
-    setCode(await runAddressCommand(address, opts, io, undefined, process.argv.slice(2)));
+    setCode(await runAddressCommand(address, opts, io, undefined, redactArgv(process.argv.slice(2))));
   });
 
   addSourceOptions(
@@ -200,7 +200,7 @@ export function buildProgram(io: IO, setCode: (code: number) => void): Command {
       ),
   ).action(async (txid: string, opts: Record<string, unknown>) => {
     const { runTxCommand } = await import('./tx.js');
-    setCode(await runTxCommand(txid, opts, io, undefined, process.argv.slice(2)));
+    setCode(await runTxCommand(txid, opts, io, undefined, redactArgv(process.argv.slice(2))));
   });
 
   const cache = program

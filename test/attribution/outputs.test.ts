@@ -54,7 +54,7 @@ describe('labels in trace rows', () => {
       label_via: `cluster ${OWNER} (${OWNER})`,
       label_confidence: 90,
     });
-    expect(runBin([...base, 'table', '--tags', definer]).stdout).toContain(
+    expect(runBin([...base, 'table', '--wide', '--tags', definer]).stdout).toContain(
       `ShopOwner (shop) via cluster ${OWNER}`,
     );
   });
@@ -133,7 +133,7 @@ describe('labels in cluster, tx and address output', () => {
       via: null,
     });
     expect(j.outputs[1]!.label).toBeNull();
-    expect(runBin(['tx', FE448, '--offline', DEMO_DIR, '--tags', DEMO_TAGS]).stdout).toContain(
+    expect(runBin(['tx', FE448, '--offline', DEMO_DIR, '--tags', DEMO_TAGS, '--wide']).stdout).toContain(
       'ExchangeX (exchange)',
     );
   });
@@ -218,7 +218,7 @@ describe('btctrace exposure (demo case, hops 6)', () => {
   it('table and JSON say no sanctioned exposure was found and which list was checked; -o writes a manifest', () => {
     const table = runBin(base.slice(0, -2)).stdout;
     expect(table).toContain(
-      'No sanctioned exposure found forward or backward; lists checked: tags.csv (undated, 7 labels).',
+      'No sanctioned exposure found forward or backward; lists checked: tags.csv (undated, 7 labels), ofac-bundled (2024-09-27, 434 labels).',
     );
     const out = path.join(DIR, 'exposure.json');
     const r = runBin([...base.slice(0, -2), '-o', out]);
@@ -229,7 +229,10 @@ describe('btctrace exposure (demo case, hops 6)', () => {
       directions: { seed_sat: number }[];
     };
     expect(j.sanctioned_found).toBe(false);
-    expect(j.lists_checked).toEqual([{ name: 'tags.csv', date: null, labels: 7 }]);
+    expect(j.lists_checked).toEqual([
+      { name: 'tags.csv', date: null, labels: 7 },
+      { name: 'ofac-bundled', date: '2024-09-27', labels: 434 },
+    ]);
     expect(j.directions.map((d) => d.seed_sat)).toEqual([122_100_000, 122_100_000]);
     expect(runBin(['verify', `${out}.manifest.json`]).code).toBe(0);
   });

@@ -24,14 +24,14 @@ describe('tx: formats, -o and manifest', () => {
     expect(r.stderr).toContain(`wrote ${out} (manifest ${out}.manifest.json)`);
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     expect(lines[0]).toBe(
-      'side,n,txid,address,value_sat,value_btc,script_type,prev_txid,prev_vout,spent_by,label,category,likely_change,note',
+      'side,n,txid,address,value_sat,value_btc,script_type,prev_txid,prev_vout,spent_by,label,category,abuse,label_confidence,label_source,likely_change,note',
     );
     expect(lines).toHaveLength(11); // header + 5 inputs + 5 outputs
     expect(lines[2]).toBe(
-      `input,1,${COINJOIN},bc1qen6ksdwvfeyjawfz4cqfj3h3wpukr0ufqlwkvn,5000310,0.05000310,v0_p2wpkh,88faa74d432125843581440fa7dc8e61e403b4dc27d634a77a96e81ef2b89d11,3,,,,,`,
+      `input,1,${COINJOIN},bc1qen6ksdwvfeyjawfz4cqfj3h3wpukr0ufqlwkvn,5000310,0.05000310,v0_p2wpkh,88faa74d432125843581440fa7dc8e61e403b4dc27d634a77a96e81ef2b89d11,3,,,,,,,,`,
     );
     expect(lines[6]).toBe(
-      `output,0,${COINJOIN},bc1qwd8g4jt8y9vppnp0tzn974xzcsunz9hxccz8ad,5000000,0.05000000,v0_p2wpkh,,,,,,,unspent`,
+      `output,0,${COINJOIN},bc1qwd8g4jt8y9vppnp0tzn974xzcsunz9hxccz8ad,5000000,0.05000000,v0_p2wpkh,,,,,,,,,,unspent`,
     );
     const m = JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8')) as Record<string, unknown>;
     expect(m).toMatchObject({ tool: 'btctrace', tip_height: 850069, counts: { inputs: 5, outputs: 5 } });

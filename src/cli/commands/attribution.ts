@@ -42,13 +42,15 @@ export function registerAttributionCommands(
     .addHelpText(
       'before',
       examplesText([
-        'btctrace trace <address> --tags tags.csv --hops 6 -o case.json && btctrace requests case.json --out-dir requests/',
+        'btctrace requests case.json --out-dir requests/   # case.json from: btctrace trace <seed> -o case.json',
+        'btctrace requests case.json --out-dir requests/ -q',
       ]),
     )
     .addHelpText(
       'after',
       '\nThe trace JSON must be a forward trace written with -o (its manifest is checked first).\n' +
-        `Exit codes: 0 ok; 2 bad input, including a trace file changed since its manifest or without one; 1 a write failed.`,
+        'Exit 2 also for a trace file changed since its manifest, or one without a manifest; 1 also for a failed write.\n' +
+        EXIT_CODES,
     )
     .description(
       'records-request sheets from a saved forward trace: one CSV and one Markdown file per service that received tainted funds, plus an index',
