@@ -109,6 +109,9 @@ class BackwardWalk extends WalkBase {
       return;
     }
     if (this.overLimit(this.inS.size + this.pending.size, key)) return;
+    // Held by the source already (memo): admitted at once, as its answer would be.
+    const known = this.deps.source.knownTx?.(txid);
+    if (known) return this.admit(known);
     this.pending.set(txid, new Set([key]));
     this.tracker.track(
       this.deps.source.getTx(txid),

@@ -278,6 +278,7 @@ describe('the short bench', () => {
       parallel: 16,
       cases: [...CASE_NAMES],
       engine: true,
+      walkSizes: [10_000],
       startup: false,
       serverProcess: false,
       workDir: path.join(work, 'short'),

@@ -3,7 +3,8 @@
 //
 //   npx tsx test/bench/run.ts [--short] [--json <file>] [--latencies 0,20,80] [--rate <req/s>]
 //                             [--concurrency 8] [--parallel 16] [--cases peel,fanout,...]
-//                             [--no-walk] [--no-startup] [--in-process]
+//                             [--no-walk] [--walk-sizes 10000,100000,1000000] [--no-startup]
+//                             [--in-process]
 //
 // For every case x latency: a loopback Esplora server (in a child process, like a remote host)
 // with that latency, the trace run through the CLI's own code (executeTrace / runBatch) over
@@ -21,7 +22,7 @@
 // Every measured trace's CSV is compared byte for byte with a strictly sequential run
 // (concurrency 1, no bulk outspends, no latency), which also warms the code up.
 // Then the trace walk over generated graphs (walk-bench.ts: 10k and 100k transactions, every
-// model; 10k with --short), the start-up time of `btctrace --version`, and the CoinJoin
+// model; 10k with --short; --walk-sizes adds 1M, a few minutes more), the start-up time of `btctrace --version`, and the CoinJoin
 // detectors against ../shared/realdata/coinjoin (coinjoin-bench.ts). Results go to stdout as
 // tables and to a JSON file.
 // Exit code 1 when any output disagrees or any resource was asked twice.
@@ -51,6 +52,8 @@ export interface BenchOptions {
   parallel: number;
   cases: CaseName[];
   engine: boolean;
+  /** Graph sizes for the walk table (default 10k and 100k; 10k with --short). */
+  walkSizes: number[];
   startup: boolean;
   /** Run the loopback server in a child process (as a remote host would be); false: in process. */
   serverProcess: boolean;
@@ -167,10 +170,9 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       );
     }
   }
-  // 1M transactions only for the models whose walk finishes in minutes there (see README).
-  const walk = o.engine
-    ? (o.short ? [10_000] : [10_000, 100_000]).flatMap((n) => MODEL_NAMES.map((m) => runWalkBenchChild(n, m)))
-    : null;
+  // 1M transactions only when asked (--walk-sizes): haircut and poison walk most of the graph
+  // there, which takes minutes on a loaded 2-core machine.
+  const walk = o.engine ? o.walkSizes.flatMap((n) => MODEL_NAMES.map((m) => runWalkBenchChild(n, m))) : null;
   const startup = o.startup ? measureStartup() : null;
   rmSync(o.workDir, { recursive: true, force: true });
   const { log: _log, workDir: _work, ...settings } = o;
@@ -275,7 +277,9 @@ export function formatResults(r: BenchResults): string {
         'walked txs',
         'rows',
         'ms',
+        'cpu ms',
         'tx/s',
+        'µs/tx vs smallest',
         'walk B/tx',
         'source B/tx',
         'peak RSS B/tx',
@@ -284,6 +288,7 @@ export function formatResults(r: BenchResults): string {
       chars,
     });
     for (const x of r.walk) {
+      const first = r.walk.find((y) => y.model === x.model)!;
       m.push([
         x.model,
         x.txCount.toLocaleString('en'),
@@ -291,7 +296,9 @@ export function formatResults(r: BenchResults): string {
         x.walkedTxs.toLocaleString('en'),
         x.rows.toLocaleString('en'),
         fmt(x.ms),
+        fmt(x.cpuMs),
         fmt(x.txPerSecond),
+        fmt(first.txPerSecond / x.txPerSecond, 2),
         fmt(x.walkBytesPerTx),
         fmt(x.sourceBytesPerTx, 1),
         fmt(x.peakRssBytesPerTx),
@@ -301,7 +308,8 @@ export function formatResults(r: BenchResults): string {
       '',
       "The trace walk (the CLI's trace(), in memory, no HTTP): generated graphs, forward, unbounded hops, --min-sat 0",
       m.toString(),
-      'tx/s = walked transactions / ms; walk B/tx = heap held by the walk and its result per walked transaction (after GC)',
+      'tx/s = walked transactions / wall ms; µs/tx vs smallest = time per walked transaction relative to the smallest graph (1.00 = linear);',
+      'walk B/tx = heap held by the walk and its result per walked transaction (after GC); source B/tx = the graph itself',
     );
   }
   const s = r.startup;
@@ -335,6 +343,7 @@ function parseArgs(argv: string[]): { options: BenchOptions; json: string } {
     parallel: Number(value('--parallel') ?? 16),
     cases: cases as CaseName[],
     engine: !has('--no-walk'),
+    walkSizes: list(value('--walk-sizes') ?? (short ? '10000' : '10000,100000')).map(Number),
     startup: !has('--no-startup'),
     serverProcess: !has('--in-process'),
     workDir: path.join(os.tmpdir(), `btctrace-bench-${process.pid}`),
