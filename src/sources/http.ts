@@ -12,9 +12,9 @@
 // Error bodies are never JSON-parsed: Esplora errors are text/plain, nginx 429/5xx are HTML.
 
 import axios, { type AxiosInstance } from 'axios';
-import pLimit, { type LimitFunction } from 'p-limit';
 import { BadRequestError, NotFoundError, UnavailableError } from './errors.js';
 import { RateGate, realSleep, type Clock, type Sleep } from './limiter.js';
+import { currentPriority, PriorityLimit } from './schedule.js';
 import { MalformedBodyError } from './parse.js';
 import type { Transport, TransportResponse, TransportStats } from './transport.js';
 import { toolVersion } from '../version.js';
@@ -107,7 +107,7 @@ export class HttpTransport implements ValidatingTransport {
   readonly description: string;
   private readonly base: string;
   private readonly client: AxiosInstance;
-  private readonly limit: LimitFunction;
+  private readonly limit: PriorityLimit;
   private readonly gate: RateGate;
   private readonly timing: Required<Omit<HttpTiming, 'sleep' | 'now' | 'random'>>;
   private readonly sleep: Sleep;
@@ -145,7 +145,7 @@ export class HttpTransport implements ValidatingTransport {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.onRetry = options.onRetry;
-    this.limit = pLimit(concurrency);
+    this.limit = new PriorityLimit(concurrency);
     this.gate = new RateGate(options.rate ?? 0, this.now, this.sleep);
     this.client = axios.create({
       headers: {
@@ -171,8 +171,10 @@ export class HttpTransport implements ValidatingTransport {
     let attempts = 0;
     let reason: string;
     let hostLevel = false;
+    // Deeper requests of the walk first (schedule.ts); its retries keep its place.
+    const priority = currentPriority();
     for (;;) {
-      const outcome = await this.limit(() => this.attempt(path, deadline, options));
+      const outcome = await this.limit.run(() => this.attempt(path, deadline, options), priority);
       if (outcome.ok) return outcome.response;
       if (outcome.notSent) {
         const tried =

@@ -22,6 +22,7 @@ import type { Seed } from '../model/seed.js';
 import type { AddressHistory } from '../sources/source.js';
 import type { FlowRow, RowStatus, TraceResult, TxTaintSummary } from './result.js';
 import { fullTaint, type Taint } from './taint.js';
+import { withPriority } from '../sources/schedule.js';
 import { WalkBase } from './walk-base.js';
 import { describeError, type WalkDeps, type WalkOptions } from './walk-common.js';
 
@@ -195,7 +196,7 @@ class ForwardWalk extends WalkBase {
     const known = st.spender?.[j];
     if (known !== undefined) return this.reachSpender(known, st, j);
     if (hasBit(st, j, UNSPENT)) return;
-    const asked = this.askOutspends(st);
+    const asked = this.askOutspends(st, st.outHop![j]! + 1);
     if (asked === null) {
       const sp = st.spender?.[j];
       if (sp !== undefined) this.reachSpender(sp, st, j);
@@ -217,7 +218,7 @@ class ForwardWalk extends WalkBase {
    * Null when the answer is recorded already: the source held it (knownOutspends), so no
    * promise is made and the caller goes on at once.
    */
-  private askOutspends(st: TxState): Promise<void> | null {
+  private askOutspends(st: TxState, priority: number): Promise<void> | null {
     if (st.outspends !== undefined) return st.outspends;
     const known = this.deps.source.knownOutspends?.(st.txid);
     if (known !== undefined) {
@@ -232,7 +233,9 @@ class ForwardWalk extends WalkBase {
       }
       return st.outspends;
     }
-    st.outspends = this.deps.source.getOutspends(st.txid).then((os) => this.recordOutspends(st, os));
+    st.outspends = withPriority(priority, () => this.deps.source.getOutspends(st.txid)).then((os) =>
+      this.recordOutspends(st, os),
+    );
     return st.outspends;
   }
 
@@ -287,7 +290,9 @@ class ForwardWalk extends WalkBase {
     // Its outspends are needed whatever its taint turns out to be (to tell unspent from
     // hop-limit at the frontier), so ask for them together with the body: one round trip a hop.
     // A failure here surfaces when an output of it is followed (follow asks again).
-    const asked = this.askOutspends(sp);
+    // Ranked by the hop the spender would have: deeper requests go out first (schedule.ts).
+    const priority = via.outHop![j]! + 1;
+    const asked = this.askOutspends(sp, priority);
     if (asked !== null)
       this.tracker.track(
         asked,
@@ -300,7 +305,7 @@ class ForwardWalk extends WalkBase {
       return;
     }
     this.tracker.track(
-      this.deps.source.getTx(txid),
+      withPriority(priority, () => this.deps.source.getTx(txid)),
       (tx) => {
         admit(tx);
         this.drain();

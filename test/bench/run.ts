@@ -35,6 +35,7 @@ import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import { benchCase, CASE_NAMES, type CaseName, type CaseSize } from './cases.js';
 import { runWalkBenchChild, type WalkFigures } from './walk-bench.js';
+import { simulateSchedule, type ScheduleFigures } from './schedule-sim.js';
 import { MODEL_NAMES } from '../../src/trace/taint.js';
 import { runCase, type RunSettings } from './run-case.js';
 import { windowRounds } from './critical.js';
@@ -100,6 +101,8 @@ export interface BenchResults {
   cases: CaseRow[];
   /** The real trace walk over generated graphs, per size and model. */
   walk: WalkFigures[] | null;
+  /** The request schedule in virtual time (schedule-sim.ts), deeper-first and plain FIFO. */
+  schedule: ScheduleFigures[];
   startup: StartupFigures | null;
   ok: boolean;
 }
@@ -170,6 +173,16 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       );
     }
   }
+  // The schedule alone, in virtual time: no machine load in it, so before/after is exact.
+  const schedule: ScheduleFigures[] = [];
+  for (const name of o.cases) {
+    const c = benchCase(name, size);
+    if (c.batch) continue;
+    const chain = c.builder.chain();
+    for (const latencyMs of o.latencies.filter((l) => l > 0))
+      for (const fifo of [false, true])
+        schedule.push(await simulateSchedule(c, chain, latencyMs, o.concurrency, fifo));
+  }
   // 1M transactions only when asked (--walk-sizes): haircut and poison walk most of the graph
   // there, which takes minutes on a loaded 2-core machine.
   const walk = o.engine ? o.walkSizes.flatMap((n) => MODEL_NAMES.map((m) => runWalkBenchChild(n, m))) : null;
@@ -187,6 +200,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     settings,
     cases: rows,
     walk,
+    schedule,
     startup,
     ok: rows.every((r) => r.agrees && r.repeated === 0),
   };
@@ -268,6 +282,40 @@ export function formatResults(r: BenchResults): string {
     "ratio = wall / max(bound, window); vs bound = wall / bound; cpu = the client process's CPU time during the run;",
     'CSV = identical to a sequential run',
   );
+  if (r.schedule.length > 0) {
+    const q = new Table({
+      head: [
+        'schedule',
+        'latency ms',
+        'queue',
+        'requests',
+        'critical',
+        'virtual wall ms',
+        'window ms',
+        'ratio',
+      ],
+      style,
+      chars,
+    });
+    for (const x of r.schedule) {
+      q.push([
+        x.case,
+        x.latencyMs,
+        x.fifo ? 'fifo (before)' : 'deeper first',
+        x.requests,
+        x.critical,
+        fmt(x.wallMs),
+        fmt(x.windowMs),
+        fmt(x.ratio, 2),
+      ]);
+    }
+    out.push(
+      '',
+      `The request schedule in virtual time (schedule-sim.ts: executeTrace, Esplora source, the transport's queue; every request takes exactly the latency, ${r.settings.concurrency} in flight):`,
+      q.toString(),
+      'ratio = virtual wall / max(window, critical x latency): the schedule alone, without CPU time or machine load',
+    );
+  }
   if (r.walk) {
     const m = new Table({
       head: [
