@@ -11,7 +11,8 @@
 // so a dead explorer ends the whole run in about 30 s however long the queue.
 // Error bodies are never JSON-parsed: Esplora errors are text/plain, nginx 429/5xx are HTML.
 
-import axios, { type AxiosInstance } from 'axios';
+import { createRequire } from 'node:module';
+import type { AxiosInstance, AxiosStatic } from 'axios';
 import { BadRequestError, NotFoundError, UnavailableError } from './errors.js';
 import { RateGate, realSleep, type Clock, type Sleep } from './limiter.js';
 import { currentPriority, PriorityLimit } from './schedule.js';
@@ -103,9 +104,18 @@ type Outcome =
       malformed?: boolean;
     };
 
+/**
+ * axios, loaded when the first live transport is made (offline runs never load it), from its
+ * CommonJS build: one pre-bundled file that loads in about half the time of its ES module tree.
+ */
+function loadAxios(): AxiosStatic {
+  return createRequire(import.meta.url)('axios') as AxiosStatic;
+}
+
 export class HttpTransport implements ValidatingTransport {
   readonly description: string;
   private readonly base: string;
+  private readonly axios: AxiosStatic;
   private readonly client: AxiosInstance;
   private readonly limit: PriorityLimit;
   private readonly gate: RateGate;
@@ -147,7 +157,8 @@ export class HttpTransport implements ValidatingTransport {
     this.onRetry = options.onRetry;
     this.limit = new PriorityLimit(concurrency);
     this.gate = new RateGate(options.rate ?? 0, this.now, this.sleep);
-    this.client = axios.create({
+    this.axios = loadAxios();
+    this.client = this.axios.create({
       headers: {
         'User-Agent': options.userAgent ?? userAgent(),
         Accept: 'application/json, text/plain;q=0.9',
@@ -259,7 +270,7 @@ export class HttpTransport implements ValidatingTransport {
       headers = lowerCaseHeaders(res.headers);
     } catch (e) {
       if (timedOut) return { ok: false, reason: `timed out after ${timeoutMs} ms`, retryAfterMs: null };
-      if (axios.isAxiosError(e)) {
+      if (this.axios.isAxiosError(e)) {
         return { ok: false, reason: e.code ? `${e.code} ${e.message}` : e.message, retryAfterMs: null };
       }
       throw e;
