@@ -27,7 +27,6 @@
 // tables and to a JSON file.
 // Exit code 1 when any output disagrees or any resource was asked twice.
 
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +38,7 @@ import { simulateSchedule, type ScheduleFigures } from './schedule-sim.js';
 import { MODEL_NAMES } from '../../src/trace/taint.js';
 import { runCase, type RunSettings } from './run-case.js';
 import { windowRounds } from './critical.js';
+import { measureStartup, type StartupFigures } from './startup.js';
 import { DEFAULT_DIR as COINJOIN_DIR, loadSet, runCoinJoinBench } from './coinjoin-bench.js';
 
 const REPO = path.resolve(fileURLToPath(import.meta.url), '../../..');
@@ -83,15 +83,6 @@ export interface CaseRow {
   rows: number;
   /** CSV identical to the sequential reference run. */
   agrees: boolean;
-}
-
-export interface StartupFigures {
-  /** Median of 10 runs of `node bin/btctrace.js --version`, ms; null when dist/ is not built. */
-  versionMs: number | null;
-  /** The same without NODE_EXTRA_CA_CERTS (node reads that bundle before running any code). */
-  versionMsNoExtraCerts: number | null;
-  /** Median of 10 runs of `node -e 0`: node's own start-up on this machine. */
-  nodeMs: number;
 }
 
 export interface BenchResults {
@@ -186,7 +177,10 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   // 1M transactions only when asked (--walk-sizes): haircut and poison walk most of the graph
   // there, which takes minutes on a loaded 2-core machine.
   const walk = o.engine ? o.walkSizes.flatMap((n) => MODEL_NAMES.map((m) => runWalkBenchChild(n, m))) : null;
-  const startup = o.startup ? measureStartup() : null;
+  // The start-up figures run the built CLI (dist/, made by `npm ci` or `npm run build`).
+  const built = existsSync(path.join(REPO, 'dist/cli/main.js'));
+  if (o.startup && !built) o.log('start-up: skipped, dist/ is not built (npm run build)');
+  const startup = o.startup && built ? await measureStartup(REPO, o.short ? 5 : 15) : null;
   rmSync(o.workDir, { recursive: true, force: true });
   const { log: _log, workDir: _work, ...settings } = o;
   return {
@@ -203,34 +197,6 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     schedule,
     startup,
     ok: rows.every((r) => r.agrees && r.repeated === 0),
-  };
-}
-
-function median(times: number[]): number {
-  const s = [...times].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function timeRuns(args: string[], env: NodeJS.ProcessEnv, runs = 10): number {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    const r = spawnSync(process.execPath, args, { cwd: REPO, env, encoding: 'utf8' });
-    times.push(performance.now() - t);
-    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  }
-  return median(times);
-}
-
-export function measureStartup(): StartupFigures {
-  const bin = path.join(REPO, 'bin/btctrace.js');
-  const built = existsSync(path.join(REPO, 'dist/cli/main.js'));
-  const noCerts = { ...process.env };
-  delete noCerts.NODE_EXTRA_CA_CERTS;
-  return {
-    versionMs: built ? timeRuns([bin, '--version'], process.env) : null,
-    versionMsNoExtraCerts: built ? timeRuns([bin, '--version'], noCerts) : null,
-    nodeMs: timeRuns(['-e', '0'], process.env),
   };
 }
 
@@ -362,9 +328,18 @@ export function formatResults(r: BenchResults): string {
   }
   const s = r.startup;
   if (s) {
+    const st = new Table({ head: ['start-up', 'wall ms', 'cpu ms'], style, chars });
+    st.push(
+      ['node -e 0', fmt(s.nodeMs), fmt(s.nodeCpuMs)],
+      ['btctrace --version', fmt(s.versionMs), fmt(s.versionCpuMs)],
+      ['offline demo trace (npm run demo, table)', fmt(s.demoTableMs), fmt(s.demoTableCpuMs)],
+      ['offline demo trace, --format csv', fmt(s.demoCsvMs), fmt(s.demoCsvCpuMs)],
+      ['live trace: spawn to first request (loopback)', fmt(s.firstRequestMs), ''],
+    );
     out.push(
       '',
-      `Start-up: btctrace --version ${fmt(s.versionMs)} ms (median of 10; ${fmt(s.versionMsNoExtraCerts)} ms without NODE_EXTRA_CA_CERTS); node -e 0 alone ${fmt(s.nodeMs)} ms`,
+      `Start-up (startup.ts: the built CLI in fresh processes; minimum of ${s.runs} interleaved runs; cpu = the process's own CPU time)`,
+      st.toString(),
     );
   }
   return out.join('\n');
