@@ -20,7 +20,7 @@ import {
 } from './parse.js';
 import { snakeCase } from '../output/meta.js';
 import { providerBaseUrl, type ProviderName } from '../sources/providers.js';
-import { publicUrl, readRecordingMeta, writeRecordingMeta } from './recording-meta.js';
+import { readRecordingMeta, writeRecordingMeta } from './recording-meta.js';
 import { publicApiUrl } from '../sources/api-url.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../sources/body.js';
 

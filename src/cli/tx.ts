@@ -24,7 +24,7 @@ import type { ChainSource } from '../sources/source.js';
 import { formatBtc } from '../output/amount.js';
 import { formatTime } from '../output/time.js';
 import type { LabelBook } from '../labels/label.js';
-import { labelFields, labelJson, labelText } from '../output/label-cells.js';
+import { labelFields, labelText } from '../output/label-cells.js';
 import { commandBook } from './label-book.js';
 import type { IO } from './io.js';
 import { commandMeta } from './command-meta.js';

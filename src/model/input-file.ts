@@ -15,6 +15,8 @@ export interface InputFileRule {
   maxBytes: number;
   /** Refuse a symbolic link instead of following it (recording entries). */
   noFollow?: boolean;
+  /** A missing file throws the system's ENOENT error unchanged, for the caller to map. */
+  missingAsIs?: boolean;
 }
 
 /** Raised for a path that is not a regular file or is over its size limit. */
@@ -62,6 +64,7 @@ export function readInputFileSync(file: string, rule: InputFileRule): Buffer {
   try {
     fd = openSync(file, flags(rule));
   } catch (e) {
+    if (rule.missingAsIs && (e as NodeJS.ErrnoException).code === 'ENOENT') throw e;
     throw openError(file, rule, e);
   }
   try {

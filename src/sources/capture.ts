@@ -35,6 +35,24 @@ export function capturing(inner: ChainSource): { source: ChainSource; captured: 
       ts.forEach((t, i) => captured.outspends.set(t, all[i]!));
       return all;
     },
+    // Answers the source holds already count as asked and are kept, like any other.
+    ...(inner.knownTx && {
+      knownTx: (t: string) => {
+        const tx = inner.knownTx!(t);
+        if (tx === undefined) return undefined;
+        captured.resources++;
+        return keep(tx);
+      },
+    }),
+    ...(inner.knownOutspends && {
+      knownOutspends: (t: string) => {
+        const os = inner.knownOutspends!(t);
+        if (os === undefined) return undefined;
+        captured.resources++;
+        captured.outspends.set(t, os);
+        return os;
+      },
+    }),
     getAddressHistory: async (a, m) => {
       const h = await asked(() => inner.getAddressHistory(a, m));
       for (const tx of h.txs) keep(tx);

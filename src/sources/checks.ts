@@ -232,6 +232,27 @@ export class CheckedSource implements ChainSource {
     return tx;
   }
 
+  /**
+   * A held answer passes the same checks; one that fails them is not handed out here, so the
+   * caller asks getTx and meets the error the usual way.
+   */
+  knownTx(txid: string): Tx | undefined {
+    const tx = this.source.knownTx?.(txid);
+    if (tx === undefined || tx.txid !== txid.toLowerCase()) return undefined;
+    try {
+      this.check(tx);
+    } catch {
+      return undefined;
+    }
+    return tx;
+  }
+
+  knownOutspends(txid: string): Outspend[] | undefined {
+    const list = this.source.knownOutspends?.(txid);
+    if (list !== undefined) this.noteOutspends(txid.toLowerCase(), list);
+    return list;
+  }
+
   async getAddressHistory(address: string, maxTxs: number): Promise<AddressHistory> {
     const history = await this.source.getAddressHistory(address, maxTxs);
     for (const tx of history.txs) {

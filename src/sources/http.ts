@@ -14,11 +14,12 @@
 // they pointed, so every answer comes from the host the manifest names. Credentials in the base
 // URL (user:pass@, ?apikey=) go on the wire only (api-url.ts).
 
+import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
-import axios, { type AxiosInstance } from 'axios';
-import pLimit, { type LimitFunction } from 'p-limit';
+import type { AxiosInstance, AxiosStatic } from 'axios';
 import { BadRequestError, NotFoundError, UnavailableError } from './errors.js';
 import { RateGate, realSleep, type Clock, type Sleep } from './limiter.js';
+import { currentPriority, PriorityLimit } from './schedule.js';
 import {
   DEFAULT_TIMING,
   userAgent,
@@ -58,6 +59,14 @@ type Outcome =
       status?: number;
     };
 
+/**
+ * axios, loaded when the first live transport is made (offline runs never load it), from its
+ * CommonJS build: one pre-bundled file that loads in about half the time of its ES module tree.
+ */
+function loadAxios(): AxiosStatic {
+  return createRequire(import.meta.url)('axios') as AxiosStatic;
+}
+
 export class HttpTransport implements ValidatingTransport {
   readonly description: string;
   private readonly base: string;
@@ -65,8 +74,9 @@ export class HttpTransport implements ValidatingTransport {
   private readonly query: string;
   private readonly secrets: readonly string[];
   private readonly slots: LargeBodySlots;
+  private readonly axios: AxiosStatic;
   private readonly client: AxiosInstance;
-  private readonly limit: LimitFunction;
+  private readonly limit: PriorityLimit;
   private readonly gate: RateGate;
   private readonly timing: Required<Omit<HttpTiming, 'sleep' | 'now' | 'random'>>;
   private readonly sleep: Sleep;
@@ -104,9 +114,10 @@ export class HttpTransport implements ValidatingTransport {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.onRetry = options.onRetry;
-    this.limit = pLimit(concurrency);
+    this.limit = new PriorityLimit(concurrency);
     this.gate = new RateGate(options.rate ?? 0, this.now, this.sleep);
-    this.client = axios.create({
+    this.axios = loadAxios();
+    this.client = this.axios.create({
       headers: {
         'User-Agent': options.userAgent ?? userAgent(),
         Accept: 'application/json, text/plain;q=0.9',
@@ -151,8 +162,10 @@ export class HttpTransport implements ValidatingTransport {
     let reason: string;
     let hostLevel = false;
     let status: number | undefined;
+    // Deeper requests of the walk first (schedule.ts); its retries keep its place.
+    const priority = currentPriority();
     for (;;) {
-      const outcome = await this.limit(() => this.attempt(path, deadline, options, body));
+      const outcome = await this.limit.run(() => this.attempt(path, deadline, options, body), priority);
       if (outcome.ok) return outcome.response;
       if (outcome.notSent) {
         const tried =
@@ -257,7 +270,7 @@ export class HttpTransport implements ValidatingTransport {
         const hint = e instanceof BodyTooLargeError ? ' (--max-body raises it)' : '';
         throw new UnavailableError(`${this.base}: ${path}: ${e.message}${hint}`, path);
       }
-      if (axios.isAxiosError(e)) {
+      if (this.axios.isAxiosError(e)) {
         const reason = e.code ? `${e.code} ${e.message}` : e.message;
         return { ok: false, reason: this.scrub(reason), retryAfterMs: null };
       }

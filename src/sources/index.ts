@@ -78,7 +78,7 @@ export function createSource(options: CreateSourceOptions = {}): ChainSource {
   const provider = options.provider === 'bigquery' ? DEFAULT_PROVIDER : options.provider;
   const baseUrl =
     options.apiUrl ??
-    providerBaseUrl((options.provider as ProviderName) ?? DEFAULT_PROVIDER, options.network ?? 'mainnet');
+    providerBaseUrl((provider as ProviderName) ?? DEFAULT_PROVIDER, options.network ?? 'mainnet');
   const policy = hostPolicy(baseUrl, {
     ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
     ...(options.rate !== undefined && { rate: options.rate }),

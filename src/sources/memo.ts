@@ -25,6 +25,8 @@ class MemoSource implements ChainSource {
   readonly description: string;
   private readonly entries = new Map<string, Promise<unknown>>();
   private readonly histories = new Map<string, HistoryEntry>();
+  /** Values of the entries that resolved, for knownTx/knownOutspends. */
+  private readonly settled = new Map<string, unknown>();
   private hits = 0;
 
   constructor(private readonly source: ChainSource) {
@@ -49,10 +51,29 @@ class MemoSource implements ChainSource {
       p = Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
     this.entries.set(key, p);
-    p.catch((e: unknown) => {
-      if (!definitive(e) && this.entries.get(key) === p) this.entries.delete(key);
-    });
+    p.then(
+      (v) => {
+        if (this.entries.get(key) === p) this.settled.set(key, v);
+      },
+      (e: unknown) => {
+        if (!definitive(e) && this.entries.get(key) === p) this.entries.delete(key);
+      },
+    );
     return p;
+  }
+
+  private known<T>(key: string): T | undefined {
+    const v = this.settled.get(key) as T | undefined;
+    if (v !== undefined) this.hits++;
+    return v;
+  }
+
+  knownTx(txid: string): Tx | undefined {
+    return this.known<Tx>(`tx ${txid}`);
+  }
+
+  knownOutspends(txid: string): Outspend[] | undefined {
+    return this.known<Outspend[]>(`outspends ${txid}`);
   }
 
   getTx(txid: string): Promise<Tx> {

@@ -30,6 +30,13 @@ export interface ChainSource {
   getTx(txid: string): Promise<Tx>;
   getOutspends(txid: string): Promise<Outspend[]>;
   /**
+   * Answers this source already holds in memory (a settled memo entry, an in-process chain):
+   * returned at once, with no request and no promise, so a walk over local data runs without
+   * a microtask per transaction. Undefined when not held; optional.
+   */
+  knownTx?(txid: string): Tx | undefined;
+  knownOutspends?(txid: string): Outspend[] | undefined;
+  /**
    * Outspends of several transactions in one call where the host supports it
    * (mempool.space /txs/outspends?txids=); sources without bulk support answer one by one.
    */

@@ -15,6 +15,7 @@ import type { Seed } from '../model/seed.js';
 import type { AddressHistory } from '../sources/source.js';
 import type { FlowRow, RowStatus, TraceResult, TxTaintSummary } from './result.js';
 import { fullTaint, type Taint } from './taint.js';
+import { withPriority } from '../sources/schedule.js';
 import { WalkBase } from './walk-base.js';
 import { describeError, type WalkDeps, type WalkOptions } from './walk-common.js';
 
@@ -110,9 +111,14 @@ class BackwardWalk extends WalkBase {
       return;
     }
     if (this.overLimit(this.inS.size + this.pending.size, key)) return;
+    // Held by the source already (memo): admitted at once, as its answer would be.
+    const known = this.deps.source.knownTx?.(txid);
+    if (known) return this.admit(known);
     this.pending.set(txid, new Set([key]));
+    const hop = this.state.get(key)?.hop ?? 0;
     this.tracker.track(
-      this.deps.source.getTx(txid),
+      // deeper requests go out first (schedule.ts)
+      withPriority(hop, () => this.deps.source.getTx(txid)),
       (tx) => {
         this.pending.delete(txid);
         this.admit(tx);

@@ -278,6 +278,7 @@ describe('the short bench', () => {
       parallel: 16,
       cases: [...CASE_NAMES],
       engine: true,
+      walkSizes: [10_000],
       startup: false,
       serverProcess: false,
       workDir: path.join(work, 'short'),
@@ -295,5 +296,10 @@ describe('the short bench', () => {
     expect(results.walk!.map((w) => `${w.model}/${w.txCount}`)).toEqual(MODEL_NAMES.map((m) => `${m}/10000`));
     expect(results.walk!.every((w) => w.walkedTxs > 0 && w.rows > 0)).toBe(true);
     expect(lines).toHaveLength(CASE_NAMES.length * 3);
+    // The schedule in virtual time: deterministic, so it can be held to its floor here.
+    expect(results.schedule.map((x) => `${x.case}/${x.latencyMs}/${x.fifo}`)).toEqual(
+      ['peel', 'fanout', 'coinjoin'].flatMap((n) => [`${n}/5/false`, `${n}/5/true`]),
+    );
+    for (const x of results.schedule) expect(x.ratio, `${x.case} fifo=${x.fifo}`).toBeLessThanOrEqual(1.05);
   }, 60_000);
 });

@@ -6,7 +6,7 @@
 // want native SegWit) see real shapes and every address parses.
 
 import { createHash } from 'node:crypto';
-import { MemoryChain, type ChainEntry, type EsploraIn, type EsploraOut } from '../../src/sources/memory.js';
+import { MemoryChain, type ChainEntry, type EsploraIn, type EsploraOut } from '../support/memory.js';
 import { esploraOut } from '../../fixtures/esplora-json.js';
 
 export const START_HEIGHT = 850_000;

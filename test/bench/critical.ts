@@ -14,7 +14,7 @@
 // windowRounds() adds the limit of a bounded window: with `concurrency` requests in flight, the
 // requests of depth >= d need (d - 1) + ceil(count / concurrency) rounds.
 
-import type { MemoryChain } from '../../src/sources/memory.js';
+import type { MemoryChain } from '../support/memory.js';
 import { resourcesOf } from './server.js';
 
 function depthOfPages(chain: MemoryChain, pages: string[]): Map<string, number> {

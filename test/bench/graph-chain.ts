@@ -3,7 +3,7 @@
 // same taint on the same transactions.
 
 import { EsploraSource, memoized } from '../../src/sources/index.js';
-import type { MemoryChain } from '../../src/sources/memory.js';
+import type { MemoryChain } from '../support/memory.js';
 import type { ChainSource } from '../../src/sources/source.js';
 import type { Transport } from '../../src/sources/transport.js';
 import { outCount, type TxGraph } from './graph/graph.js';

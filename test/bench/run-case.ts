@@ -8,7 +8,7 @@ import { runBatch } from '../../src/cli/batch.js';
 import type { IO } from '../../src/cli/io.js';
 import { executeTrace, traceRequest } from '../../src/cli/trace.js';
 import { createSource } from '../../src/sources/index.js';
-import type { MemoryChain } from '../../src/sources/memory.js';
+import type { MemoryChain } from '../support/memory.js';
 import type { ModelName } from '../../src/trace/taint.js';
 import type { BenchCase } from './cases.js';
 import { requestDepths } from './critical.js';

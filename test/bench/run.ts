@@ -3,7 +3,8 @@
 //
 //   npx tsx test/bench/run.ts [--short] [--json <file>] [--latencies 0,20,80] [--rate <req/s>]
 //                             [--concurrency 8] [--parallel 16] [--cases peel,fanout,...]
-//                             [--no-walk] [--no-startup] [--in-process] [--no-labels]
+//                             [--no-walk] [--walk-sizes 10000,100000,1000000] [--no-startup]
+//                             [--in-process] [--no-labels]
 //
 // For every case x latency: a loopback Esplora server (in a child process, like a remote host)
 // with that latency, the trace run through the CLI's own code (executeTrace / runBatch) over
@@ -21,13 +22,12 @@
 // Every measured trace's CSV is compared byte for byte with a strictly sequential run
 // (concurrency 1, no bulk outspends, no latency), which also warms the code up.
 // Then the trace walk over generated graphs (walk-bench.ts: 10k and 100k transactions, every
-// model; 10k with --short), the start-up time of `btctrace --version`, and the CoinJoin
+// model; 10k with --short; --walk-sizes adds 1M, a few minutes more), the start-up time of `btctrace --version`, and the CoinJoin
 // detectors against ../shared/realdata/coinjoin (coinjoin-bench.ts), and the label store's import
 // of ../shared/realdata/tagpacks and a 2,000-address lookup (labels-bench.ts). Results go to stdout as
 // tables and to a JSON file.
 // Exit code 1 when any output disagrees or any resource was asked twice.
 
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,9 +35,11 @@ import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import { benchCase, CASE_NAMES, type CaseName, type CaseSize } from './cases.js';
 import { runWalkBenchChild, type WalkFigures } from './walk-bench.js';
+import { simulateSchedule, type ScheduleFigures } from './schedule-sim.js';
 import { MODEL_NAMES } from '../../src/trace/taint.js';
 import { runCase, type RunSettings } from './run-case.js';
 import { windowRounds } from './critical.js';
+import { measureStartup, type StartupFigures } from './startup.js';
 import { DEFAULT_DIR as COINJOIN_DIR, loadSet, runCoinJoinBench } from './coinjoin-bench.js';
 import { DEFAULT_TAGPACKS, formatLabelsFigures, runLabelsBench } from './labels-bench.js';
 
@@ -53,6 +55,8 @@ export interface BenchOptions {
   parallel: number;
   cases: CaseName[];
   engine: boolean;
+  /** Graph sizes for the walk table (default 10k and 100k; 10k with --short). */
+  walkSizes: number[];
   startup: boolean;
   /** Run the loopback server in a child process (as a remote host would be); false: in process. */
   serverProcess: boolean;
@@ -83,15 +87,6 @@ export interface CaseRow {
   agrees: boolean;
 }
 
-export interface StartupFigures {
-  /** Median of 10 runs of `node bin/btctrace.js --version`, ms; null when dist/ is not built. */
-  versionMs: number | null;
-  /** The same without NODE_EXTRA_CA_CERTS (node reads that bundle before running any code). */
-  versionMsNoExtraCerts: number | null;
-  /** Median of 10 runs of `node -e 0`: node's own start-up on this machine. */
-  nodeMs: number;
-}
-
 export interface BenchResults {
   generatedAt: string;
   machine: { cpus: number; cpuModel: string; node: string; memoryGiB: number };
@@ -99,6 +94,8 @@ export interface BenchResults {
   cases: CaseRow[];
   /** The real trace walk over generated graphs, per size and model. */
   walk: WalkFigures[] | null;
+  /** The request schedule in virtual time (schedule-sim.ts), deeper-first and plain FIFO. */
+  schedule: ScheduleFigures[];
   startup: StartupFigures | null;
   ok: boolean;
 }
@@ -169,11 +166,23 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       );
     }
   }
-  // 1M transactions only for the models whose walk finishes in minutes there (see README).
-  const walk = o.engine
-    ? (o.short ? [10_000] : [10_000, 100_000]).flatMap((n) => MODEL_NAMES.map((m) => runWalkBenchChild(n, m)))
-    : null;
-  const startup = o.startup ? measureStartup() : null;
+  // The schedule alone, in virtual time: no machine load in it, so before/after is exact.
+  const schedule: ScheduleFigures[] = [];
+  for (const name of o.cases) {
+    const c = benchCase(name, size);
+    if (c.batch) continue;
+    const chain = c.builder.chain();
+    for (const latencyMs of o.latencies.filter((l) => l > 0))
+      for (const fifo of [false, true])
+        schedule.push(await simulateSchedule(c, chain, latencyMs, o.concurrency, fifo));
+  }
+  // 1M transactions only when asked (--walk-sizes): haircut and poison walk most of the graph
+  // there, which takes minutes on a loaded 2-core machine.
+  const walk = o.engine ? o.walkSizes.flatMap((n) => MODEL_NAMES.map((m) => runWalkBenchChild(n, m))) : null;
+  // The start-up figures run the built CLI (dist/, made by `npm ci` or `npm run build`).
+  const built = existsSync(path.join(REPO, 'dist/cli/main.js'));
+  if (o.startup && !built) o.log('start-up: skipped, dist/ is not built (npm run build)');
+  const startup = o.startup && built ? await measureStartup(REPO, o.short ? 5 : 15) : null;
   rmSync(o.workDir, { recursive: true, force: true });
   const { log: _log, workDir: _work, ...settings } = o;
   return {
@@ -187,36 +196,9 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     settings,
     cases: rows,
     walk,
+    schedule,
     startup,
     ok: rows.every((r) => r.agrees && r.repeated === 0),
-  };
-}
-
-function median(times: number[]): number {
-  const s = [...times].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function timeRuns(args: string[], env: NodeJS.ProcessEnv, runs = 10): number {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    const r = spawnSync(process.execPath, args, { cwd: REPO, env, encoding: 'utf8' });
-    times.push(performance.now() - t);
-    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  }
-  return median(times);
-}
-
-export function measureStartup(): StartupFigures {
-  const bin = path.join(REPO, 'bin/btctrace.js');
-  const built = existsSync(path.join(REPO, 'dist/cli/main.js'));
-  const noCerts = { ...process.env };
-  delete noCerts.NODE_EXTRA_CA_CERTS;
-  return {
-    versionMs: built ? timeRuns([bin, '--version'], process.env) : null,
-    versionMsNoExtraCerts: built ? timeRuns([bin, '--version'], noCerts) : null,
-    nodeMs: timeRuns(['-e', '0'], process.env),
   };
 }
 
@@ -268,6 +250,40 @@ export function formatResults(r: BenchResults): string {
     "ratio = wall / max(bound, window); vs bound = wall / bound; cpu = the client process's CPU time during the run;",
     'CSV = identical to a sequential run',
   );
+  if (r.schedule.length > 0) {
+    const q = new Table({
+      head: [
+        'schedule',
+        'latency ms',
+        'queue',
+        'requests',
+        'critical',
+        'virtual wall ms',
+        'window ms',
+        'ratio',
+      ],
+      style,
+      chars,
+    });
+    for (const x of r.schedule) {
+      q.push([
+        x.case,
+        x.latencyMs,
+        x.fifo ? 'fifo (before)' : 'deeper first',
+        x.requests,
+        x.critical,
+        fmt(x.wallMs),
+        fmt(x.windowMs),
+        fmt(x.ratio, 2),
+      ]);
+    }
+    out.push(
+      '',
+      `The request schedule in virtual time (schedule-sim.ts: executeTrace, Esplora source, the transport's queue; every request takes exactly the latency, ${r.settings.concurrency} in flight):`,
+      q.toString(),
+      'ratio = virtual wall / max(window, critical x latency): the schedule alone, without CPU time or machine load',
+    );
+  }
   if (r.walk) {
     const m = new Table({
       head: [
@@ -277,7 +293,9 @@ export function formatResults(r: BenchResults): string {
         'walked txs',
         'rows',
         'ms',
+        'cpu ms',
         'tx/s',
+        'µs/tx vs smallest',
         'walk B/tx',
         'source B/tx',
         'peak RSS B/tx',
@@ -286,6 +304,7 @@ export function formatResults(r: BenchResults): string {
       chars,
     });
     for (const x of r.walk) {
+      const first = r.walk.find((y) => y.model === x.model)!;
       m.push([
         x.model,
         x.txCount.toLocaleString('en'),
@@ -293,7 +312,9 @@ export function formatResults(r: BenchResults): string {
         x.walkedTxs.toLocaleString('en'),
         x.rows.toLocaleString('en'),
         fmt(x.ms),
+        fmt(x.cpuMs),
         fmt(x.txPerSecond),
+        fmt(first.txPerSecond / x.txPerSecond, 2),
         fmt(x.walkBytesPerTx),
         fmt(x.sourceBytesPerTx, 1),
         fmt(x.peakRssBytesPerTx),
@@ -303,14 +324,24 @@ export function formatResults(r: BenchResults): string {
       '',
       "The trace walk (the CLI's trace(), in memory, no HTTP): generated graphs, forward, unbounded hops, --min-sat 0",
       m.toString(),
-      'tx/s = walked transactions / ms; walk B/tx = heap held by the walk and its result per walked transaction (after GC)',
+      'tx/s = walked transactions / wall ms; µs/tx vs smallest = time per walked transaction relative to the smallest graph (1.00 = linear);',
+      'walk B/tx = heap held by the walk and its result per walked transaction (after GC); source B/tx = the graph itself',
     );
   }
   const s = r.startup;
   if (s) {
+    const st = new Table({ head: ['start-up', 'wall ms', 'cpu ms'], style, chars });
+    st.push(
+      ['node -e 0', fmt(s.nodeMs), fmt(s.nodeCpuMs)],
+      ['btctrace --version', fmt(s.versionMs), fmt(s.versionCpuMs)],
+      ['offline demo trace (npm run demo, table)', fmt(s.demoTableMs), fmt(s.demoTableCpuMs)],
+      ['offline demo trace, --format csv', fmt(s.demoCsvMs), fmt(s.demoCsvCpuMs)],
+      ['live trace: spawn to first request (loopback)', fmt(s.firstRequestMs), ''],
+    );
     out.push(
       '',
-      `Start-up: btctrace --version ${fmt(s.versionMs)} ms (median of 10; ${fmt(s.versionMsNoExtraCerts)} ms without NODE_EXTRA_CA_CERTS); node -e 0 alone ${fmt(s.nodeMs)} ms`,
+      `Start-up (startup.ts: the built CLI in fresh processes; minimum of ${s.runs} interleaved runs; cpu = the process's own CPU time)`,
+      st.toString(),
     );
   }
   return out.join('\n');
@@ -337,6 +368,7 @@ function parseArgs(argv: string[]): { options: BenchOptions; json: string } {
     parallel: Number(value('--parallel') ?? 16),
     cases: cases as CaseName[],
     engine: !has('--no-walk'),
+    walkSizes: list(value('--walk-sizes') ?? (short ? '10000' : '10000,100000')).map(Number),
     startup: !has('--no-startup'),
     serverProcess: !has('--in-process'),
     workDir: path.join(os.tmpdir(), `btctrace-bench-${process.pid}`),

@@ -6,7 +6,7 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { MemoryChain } from '../../src/sources/memory.js';
+import type { MemoryChain } from '../support/memory.js';
 import { esploraPath } from '../../src/sources/resources.js';
 import { mulberry32 } from '../support/prng.js';
 

@@ -32,6 +32,8 @@ export interface WalkFigures {
   walkedTxs: number;
   rows: number;
   ms: number;
+  /** CPU time of the walk (this process, all threads: GC helpers included). */
+  cpuMs: number;
   txPerSecond: number;
   sourceBytesPerTx: number;
   walkBytesPerTx: number;
@@ -64,6 +66,7 @@ export async function runWalkBench(txCount: number, model: ModelName): Promise<W
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const result = await trace(
     'forward',
     seeds,
@@ -71,6 +74,8 @@ export async function runWalkBench(txCount: number, model: ModelName): Promise<W
     { source, labels: EMPTY_BOOK },
   );
   const ms = performance.now() - t;
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000;
   gc();
   const heapAfter = process.memoryUsage().heapUsed;
   const walked = result.txs.length;
@@ -81,6 +86,7 @@ export async function runWalkBench(txCount: number, model: ModelName): Promise<W
     walkedTxs: walked,
     rows: result.rows.length,
     ms,
+    cpuMs,
     txPerSecond: (walked / ms) * 1000,
     sourceBytesPerTx: graphBytes(g) / txCount,
     walkBytesPerTx: Math.max(0, heapAfter - heapBefore) / Math.max(1, walked),

@@ -6,7 +6,7 @@ import * as ecc from 'tiny-secp256k1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDemo } from '../../fixtures/generate-demo.js';
 import { forwardTaint, roundSat, type DemoModel } from '../../fixtures/demo-taint.js';
-import { rebuildHex, type EsploraTx } from '../../src/sources/memory.js';
+import { rebuildHex, type EsploraTx } from '../support/memory.js';
 import { readDemoChainFile } from '../support/load-chain.js';
 
 const file = readDemoChainFile();

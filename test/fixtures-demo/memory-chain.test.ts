@@ -2,7 +2,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDemo } from '../../fixtures/generate-demo.js';
-import { MemoryChain, type EsploraTx } from '../../src/sources/memory.js';
+import { MemoryChain, type EsploraTx } from '../support/memory.js';
 import { loadDemoChain, readDemoChainFile } from '../support/load-chain.js';
 
 const chain = loadDemoChain();

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { EsploraTx } from '../../src/sources/memory.js';
+import type { EsploraTx } from '../support/memory.js';
 import { chainFromRealdata, REALDATA_DIR } from '../support/load-chain.js';
 
 const colonial = join(REALDATA_DIR, 'esplora/colonial_pipeline');

@@ -1,7 +1,7 @@
 // cluster, --stop-at coinjoin and --verify-txids over HTTP against the loopback explorer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { MemoryChain, type EsploraTx } from '../../src/sources/memory.js';
+import { MemoryChain, type EsploraTx } from '../support/memory.js';
 import { startEsploraServer, type EsploraServer } from '../support/esplora-server.js';
 import { loadDemoChain, readDemoChainFile } from '../support/load-chain.js';
 import { captureIO, DEMO_TAGS, SHOP_A } from '../cli/helpers.js';

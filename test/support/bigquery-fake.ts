@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
-import type { EsploraTx, MemoryChain } from '../../src/sources/memory.js';
+import type { EsploraTx, MemoryChain } from './memory.js';
 import { monthOf } from '../../src/sources/bigquery/sql.js';
 
 export const API = 'https://bigquery.googleapis.com';

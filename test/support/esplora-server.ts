@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createHash } from 'node:crypto';
-import type { MemoryChain } from '../../src/sources/memory.js';
+import type { MemoryChain } from './memory.js';
 import { mulberry32 } from './prng.js';
 
 export type FaultKind = '502' | 'truncated' | 'reset' | 'hang';

@@ -3,7 +3,7 @@
 // tx_ref lists for /spending and /spent_in, address_txs pages with next_page tokens, /stats.
 // GraphSense indexes blocks only, so unconfirmed transactions are left out. Used through nock.
 
-import type { EsploraOut, EsploraTx } from '../../src/sources/memory.js';
+import type { EsploraOut, EsploraTx } from './memory.js';
 import { readDemoChainFile } from './load-chain.js';
 
 export interface GsAnswer {

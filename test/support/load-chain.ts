@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MemoryChain, type ChainEntry, type EsploraTx } from '../../src/sources/memory.js';
+import { MemoryChain, type ChainEntry, type EsploraTx } from './memory.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEMO_DIR = join(REPO_ROOT, 'fixtures/demo');

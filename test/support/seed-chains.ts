@@ -5,13 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { payments } from 'bitcoinjs-lib';
-import {
-  MemoryChain,
-  rebuildHex,
-  txidOfHex,
-  type EsploraOut,
-  type EsploraTx,
-} from '../../src/sources/memory.js';
+import { MemoryChain, rebuildHex, txidOfHex, type EsploraOut, type EsploraTx } from './memory.js';
 
 const START_HEIGHT = 850_000;
 const START_TIME = 1_719_390_000;

@@ -84,6 +84,28 @@ export class FakeChain implements ChainSource {
     return this;
   }
 
+  /**
+   * Makes the chain answer bodies and outspends synchronously (knownTx/knownOutspends), as a
+   * memo holding them would; counted under "held <resource>".
+   */
+  holdAll(): this {
+    const self = this as ChainSource;
+    self.knownTx = (txid) => {
+      this.count(`held /tx/${txid}`);
+      return this.txs.get(txid);
+    };
+    self.knownOutspends = (txid) => {
+      if (!this.txs.has(txid)) return undefined;
+      this.count(`held /tx/${txid}/outspends`);
+      return this.outspends(txid);
+    };
+    return this;
+  }
+
+  private count(resource: string): void {
+    this.counts.set(resource, (this.counts.get(resource) ?? 0) + 1);
+  }
+
   private async answer<T>(resource: string, f: () => T): Promise<T> {
     this.counts.set(resource, (this.counts.get(resource) ?? 0) + 1);
     const d = Math.floor(this.rand() * (this.delayMax + 1));

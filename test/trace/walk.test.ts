@@ -256,6 +256,27 @@ describe('forward walk', () => {
   });
 });
 
+describe('answers the source holds (knownTx / knownOutspends)', () => {
+  for (const direction of ['forward', 'backward'] as const) {
+    it(`${direction}: the same result as asked answers, with no body or outspends requested`, async () => {
+      for (const m of ['poison', 'haircut', 'fifo', 'lifo', 'tiho'] as ModelName[]) {
+        const seeds = parseSeeds(direction === 'forward' ? [SHOP] : [`${txidOf('onward')}:0`], 'mainnet');
+        const o = opts(m, { hops: 5, stopAt: [] });
+        const asked = tv3Chain();
+        const base = await trace(direction, seeds, o, { source: asked, labels });
+        const held = tv3Chain().holdAll();
+        const r = await trace(direction, seeds, o, { source: held, labels });
+        expect(r).toEqual(base);
+        const requested = [...held.counts.keys()].filter((k) => k.startsWith('/tx/'));
+        // only the seed transaction itself (read as the seed, before any walking)
+        expect(requested).toEqual(direction === 'forward' ? [] : [`/tx/${txidOf('onward')}`]);
+        expect([...held.counts.keys()].some((k) => k.startsWith('held '))).toBe(true);
+        expect(base.rows.length).toBeGreaterThanOrEqual(2);
+      }
+    });
+  }
+});
+
 describe('backward walk', () => {
   it('attributes TV3 output 0 to its inputs per model (reference section 1.9)', async () => {
     const expected: Record<ModelName, [number, number]> = {

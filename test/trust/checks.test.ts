@@ -4,7 +4,7 @@
 // and exit 1 — never a quietly different trace.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EsploraServer } from '../support/esplora-server.js';
-import type { Answer, MemoryChain } from '../../src/sources/memory.js';
+import type { Answer, MemoryChain } from '../support/memory.js';
 import { startEsploraServer } from '../support/esplora-server.js';
 import { loadDemoChain } from '../support/load-chain.js';
 import { SHOP_A } from '../cli/helpers.js';

@@ -10,7 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { EsploraServer } from '../support/esplora-server.js';
 import { startEsploraServer } from '../support/esplora-server.js';
 import { loadDemoChain } from '../support/load-chain.js';
-import type { Answer, MemoryChain } from '../../src/sources/memory.js';
+import type { Answer, MemoryChain } from '../support/memory.js';
 import { safeCells, safeJson, safeLines, safeText } from '../../src/output/escape.js';
 import { guardText } from '../../src/output/csv.js';
 import { main, safeOutput } from '../../src/cli/main.js';

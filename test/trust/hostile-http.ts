@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import type { EsploraTx, MemoryChain } from '../../src/sources/memory.js';
+import type { EsploraTx, MemoryChain } from '../support/memory.js';
 import { loadDemoChain } from '../support/load-chain.js';
 
 export type HostileKind =

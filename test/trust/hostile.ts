@@ -1,7 +1,7 @@
 // A hostile explorer for the trust tests: the demo recording (fixtures/demo) served over loopback
 // HTTP by the ordinary test server, with one answer rewritten by a tamper function. The demo's
 // own CASE.md figures are what an honest explorer gives; every test here changes one field.
-import type { Answer, EsploraTx, MemoryChain } from '../../src/sources/memory.js';
+import type { Answer, EsploraTx, MemoryChain } from '../support/memory.js';
 import { startEsploraServer, type EsploraServer } from '../support/esplora-server.js';
 import { loadDemoChain } from '../support/load-chain.js';
 import { captureIO, DEMO_TAGS, SHOP_A } from '../cli/helpers.js';

@@ -114,6 +114,14 @@ export class GraphSource implements ChainSource {
     return res;
   }
 
+  knownTx(txid: string): Tx | undefined {
+    this.requests++;
+    return this.tx(txIndex(txid));
+  }
+  knownOutspends(txid: string): Outspend[] | undefined {
+    this.requests++;
+    return this.outspends(txIndex(txid));
+  }
   getTx(txid: string): Promise<Tx> {
     this.requests++;
     return Promise.resolve(this.tx(txIndex(txid)));
