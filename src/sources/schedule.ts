@@ -11,6 +11,7 @@
 // without every ChainSource method taking a scheduling argument.
 
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { BinaryHeap } from '../model/heap.js';
 
 const priority = new AsyncLocalStorage<number>();
 
@@ -31,7 +32,7 @@ export function currentPriority(): number {
 export class PriorityLimit {
   private running = 0;
   private seq = 0;
-  private readonly heap: { p: number; seq: number; start: () => void }[] = [];
+  private readonly heap = new BinaryHeap<{ p: number; seq: number; start: () => void }>(before);
 
   constructor(private readonly concurrency: number) {
     if (!Number.isInteger(concurrency) || concurrency < 1) {
@@ -41,7 +42,7 @@ export class PriorityLimit {
 
   /** Tasks waiting for a slot. */
   get waiting(): number {
-    return this.heap.length;
+    return this.heap.size;
   }
 
   run<T>(task: () => Promise<T>, p: number = currentPriority()): Promise<T> {
@@ -59,46 +60,13 @@ export class PriorityLimit {
           this.next();
         });
       };
-      this.push({ p, seq: this.seq++, start });
+      this.heap.push({ p, seq: this.seq++, start });
       this.next();
     });
   }
 
   private next(): void {
-    while (this.running < this.concurrency && this.heap.length > 0) this.pop().start();
-  }
-
-  private push(x: { p: number; seq: number; start: () => void }): void {
-    const h = this.heap;
-    h.push(x);
-    let i = h.length - 1;
-    while (i > 0) {
-      const up = (i - 1) >> 1;
-      if (!before(h[i]!, h[up]!)) break;
-      [h[i], h[up]] = [h[up]!, h[i]!];
-      i = up;
-    }
-  }
-
-  private pop(): { p: number; seq: number; start: () => void } {
-    const h = this.heap;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && before(h[l]!, h[m]!)) m = l;
-        if (r < h.length && before(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top;
+    while (this.running < this.concurrency && this.heap.size > 0) this.heap.pop()!.start();
   }
 }
 

@@ -3,50 +3,28 @@
 // ancestor: recomputation then cascades down the explored graph once, not once per change.
 // Any order gives the same fixed point; this one only saves work.
 
+import { BinaryHeap } from '../model/heap.js';
+
 export class DirtyQueue {
-  private readonly heap: { txid: string; rank: number }[] = [];
+  private readonly heap = new BinaryHeap<{ txid: string; rank: number }>(less);
   private readonly members = new Set<string>();
 
   constructor(private readonly rankOf: (txid: string) => number) {}
 
   get size(): number {
-    return this.heap.length;
+    return this.heap.size;
   }
 
   add(txid: string): void {
     if (this.members.has(txid)) return;
     this.members.add(txid);
-    const h = this.heap;
-    h.push({ txid, rank: this.rankOf(txid) });
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!less(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
-      i = p;
-    }
+    this.heap.push({ txid, rank: this.rankOf(txid) });
   }
 
   /** Removes and returns the lowest-ranked transaction (ties: lower txid). */
   take(): string | undefined {
-    const h = this.heap;
-    const top = h[0];
+    const top = this.heap.pop();
     if (!top) return undefined;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
     this.members.delete(top.txid);
     return top.txid;
   }
