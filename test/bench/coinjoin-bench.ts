@@ -117,7 +117,7 @@ export function loadSet(dir: string): Labelled[] {
   for (const line of lines) {
     const j = JSON.parse(line) as Record<string, unknown> & { vin: Record<string, unknown>[] };
     const filled = { version: 2, locktime: 0, size: 1, weight: 4, ...j };
-    filled.vin = j.vin.map((i) => ({ sequence: 0xffffffff, ...i }));
+    filled.vin = j.vin.map((i) => ({ sequence: 0xffffffff, scriptsig: '', ...i }));
     const tx = parseTx(filled, `txs.jsonl.gz ${String(j.txid)}`);
     const label = labels.get(tx.txid);
     if (!label) throw new Error(`labels.csv: no label for ${tx.txid}`);
