@@ -1,5 +1,5 @@
 // `btctrace verify <manifest>`: exit 0 when every listed file still has its recorded sha256.
-import { manifestCheckText, verifyManifest } from '../output/manifest.js';
+import { manifestCheckText, verifyManifest } from '../output/manifest-verify.js';
 import type { IO } from './io.js';
 import { safeLines } from '../output/escape.js';
 

@@ -29,7 +29,8 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 });
 
 import { main } from '../../src/cli/main.js';
-import { buildManifest, verifyManifest, writeOutputAndManifest } from '../../src/output/manifest.js';
+import { buildManifest, writeOutputAndManifest } from '../../src/output/manifest.js';
+import { verifyManifest } from '../../src/output/manifest-verify.js';
 import type { RunMeta } from '../../src/output/meta.js';
 import { captureIO, DEMO_DIR, SHOP_A } from '../cli/helpers.js';
 

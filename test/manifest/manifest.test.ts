@@ -13,14 +13,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/model/errors.js';
-import {
-  buildManifest,
-  commandLine,
-  manifestCheckText,
-  verifyManifest,
-  writeManifest,
-  writeManifestFile,
-} from '../../src/output/manifest.js';
+import { buildManifest, commandLine, writeManifest, writeManifestFile } from '../../src/output/manifest.js';
+import { manifestCheckText, verifyManifest } from '../../src/output/manifest-verify.js';
 import type { RunMeta } from '../../src/output/meta.js';
 
 const CSV = 'hop,txid,vout,address,value_sat,tainted_sat,status\n0,ab,0,1Shop,5000,5000,seed\n';

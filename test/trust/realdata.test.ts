@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { NetworkName } from '../../src/model/address.js';
-import { checkTxFields } from '../../src/sources/checks.js';
+import { checkTxFields } from '../../src/sources/tx-fields.js';
 import { parseTx } from '../../src/sources/parse.js';
 import { ESPLORA, hasRealdata } from '../sources/helpers.js';
 
