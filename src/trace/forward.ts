@@ -26,34 +26,17 @@ import { withPriority } from '../sources/schedule.js';
 import { WalkBase } from './walk-base.js';
 import { describeError, type WalkDeps, type WalkOptions } from './walk-common.js';
 
-// Per-output bits.
-const SEED = 1;
-/** Its spender is known from the spender's own inputs (not only from outspends). */
-const PROVEN = 2;
-const UNSPENT = 4;
-const FOLLOWED = 8;
-
-/** Everything the walk knows about one transaction and its outputs. */
-interface TxState {
-  readonly txid: string;
-  /** Its body, once held. */
-  tx: Tx | undefined;
-  /** In S (spends tainted outputs), with its hop; -1 when not in S. */
-  hop: number;
-  /** Asked for but not yet in S: the outputs that led to it (as [state, vout]). */
-  pending: [TxState, number][] | undefined;
-  /** Outspends asked: the answer's promise, or null once recorded; undefined: not asked. */
-  outspends: Promise<void> | null | undefined;
-  feeTaint: number;
-  /** Per output (by vout): taint, hop, spender txid, bits. Created when first needed. */
-  taint: (Taint | undefined)[] | undefined;
-  outHop: number[] | undefined;
-  spender: (TxState | undefined)[] | undefined;
-  bits: number[] | undefined;
-  /** The states of what tx's inputs spend, by vin (undefined for coinbase inputs), looked up once. */
-  parents: (TxState | undefined)[] | undefined;
-  parentsOf: Tx | undefined;
-}
+import {
+  FOLLOWED,
+  hasBit,
+  newState,
+  PROVEN,
+  sameRanges,
+  SEED,
+  setBit,
+  UNSPENT,
+  type TxState,
+} from './forward-state.js';
 
 export function traceForward(seeds: Seed[], opts: WalkOptions, deps: WalkDeps): Promise<TraceResult> {
   return new ForwardWalk(opts, deps).run(seeds);
@@ -74,20 +57,7 @@ class ForwardWalk extends WalkBase {
   private state(txid: string): TxState {
     let st = this.states.get(txid);
     if (st === undefined) {
-      st = {
-        txid,
-        tx: undefined,
-        hop: -1,
-        pending: undefined,
-        outspends: undefined,
-        feeTaint: 0,
-        taint: undefined,
-        outHop: undefined,
-        spender: undefined,
-        bits: undefined,
-        parents: undefined,
-        parentsOf: undefined,
-      };
+      st = newState(txid);
       this.states.set(txid, st);
     }
     return st;
@@ -440,21 +410,4 @@ class ForwardWalk extends WalkBase {
     }
     return txs;
   }
-}
-
-function hasBit(st: TxState, j: number, bit: number): boolean {
-  const b = st.bits?.[j];
-  return b !== undefined && (b & bit) !== 0;
-}
-
-function setBit(st: TxState, j: number, bit: number): void {
-  const bits = (st.bits ??= []);
-  bits[j] = (bits[j] ?? 0) | bit;
-}
-
-function sameRanges(a: Taint, b: Taint): boolean {
-  if (a.ranges === b.ranges) return true;
-  if (!a.ranges || !b.ranges || a.ranges.length !== b.ranges.length) return false;
-  for (let i = 0; i < a.ranges.length; i++) if (a.ranges[i] !== b.ranges[i]) return false;
-  return true;
 }

@@ -1,0 +1,67 @@
+// The forward walk's record of one transaction (src/trace/forward.ts): its body, hop and, per
+// output by vout, taint, hop, spender and bits, so the hot path builds no "txid:vout" strings.
+import type { Tx } from '../model/tx.js';
+import type { Taint } from './taint.js';
+
+// Per-output bits.
+export const SEED = 1;
+/** Its spender is known from the spender's own inputs (not only from outspends). */
+export const PROVEN = 2;
+export const UNSPENT = 4;
+export const FOLLOWED = 8;
+
+/** Everything the walk knows about one transaction and its outputs. */
+export interface TxState {
+  readonly txid: string;
+  /** Its body, once held. */
+  tx: Tx | undefined;
+  /** In S (spends tainted outputs), with its hop; -1 when not in S. */
+  hop: number;
+  /** Asked for but not yet in S: the outputs that led to it (as [state, vout]). */
+  pending: [TxState, number][] | undefined;
+  /** Outspends asked: the answer's promise, or null once recorded; undefined: not asked. */
+  outspends: Promise<void> | null | undefined;
+  feeTaint: number;
+  /** Per output (by vout): taint, hop, spender txid, bits. Created when first needed. */
+  taint: (Taint | undefined)[] | undefined;
+  outHop: number[] | undefined;
+  spender: (TxState | undefined)[] | undefined;
+  bits: number[] | undefined;
+  /** The states of what tx's inputs spend, by vin (undefined for coinbase inputs), looked up once. */
+  parents: (TxState | undefined)[] | undefined;
+  parentsOf: Tx | undefined;
+}
+
+export function newState(txid: string): TxState {
+  return {
+    txid,
+    tx: undefined,
+    hop: -1,
+    pending: undefined,
+    outspends: undefined,
+    feeTaint: 0,
+    taint: undefined,
+    outHop: undefined,
+    spender: undefined,
+    bits: undefined,
+    parents: undefined,
+    parentsOf: undefined,
+  };
+}
+
+export function hasBit(st: TxState, j: number, bit: number): boolean {
+  const b = st.bits?.[j];
+  return b !== undefined && (b & bit) !== 0;
+}
+
+export function setBit(st: TxState, j: number, bit: number): void {
+  const bits = (st.bits ??= []);
+  bits[j] = (bits[j] ?? 0) | bit;
+}
+
+export function sameRanges(a: Taint, b: Taint): boolean {
+  if (a.ranges === b.ranges) return true;
+  if (!a.ranges || !b.ranges || a.ranges.length !== b.ranges.length) return false;
+  for (let i = 0; i < a.ranges.length; i++) if (a.ranges[i] !== b.ranges[i]) return false;
+  return true;
+}
