@@ -12,7 +12,7 @@ import type { IO } from './io.js';
 import { commandBook } from './label-book.js';
 import { checkWritableFile, optString, parseChoice } from './parse.js';
 import { openSourceHandle, type SourceRequest } from './source-options.js';
-import { effectiveOptions, seedLines, traceRequest } from './trace-request.js';
+import { effectiveOptions, seedArguments, traceRequest } from './trace-request.js';
 import { runWalk, type WalkRun } from './trace-run.js';
 
 const DIRECTIONS = ['both', 'forward', 'backward'] as const;
@@ -25,10 +25,7 @@ export async function runExposureCommand(
   openSource?: (req: SourceRequest) => ChainSource,
   readStdin?: () => Promise<string>,
 ): Promise<number> {
-  if (seedArgs.length === 1 && seedArgs[0] === '-') {
-    if (!readStdin) throw new InputError('seeds from stdin ("-") are not available here');
-    seedArgs = seedLines(await readStdin(), io);
-  }
+  seedArgs = await seedArguments(seedArgs, opts, io, readStdin);
   const which = parseChoice('--direction', optString(opts, 'direction', 'both'), DIRECTIONS);
   const outFile = typeof opts.output === 'string' && opts.output !== STDOUT_FILE ? opts.output : null;
   const format = resolveFormat(

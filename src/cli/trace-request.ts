@@ -1,6 +1,7 @@
 // `btctrace trace` options -> TraceRequest: every option checked before any request is made,
 // and the effective options a run's metadata records. Shared by trace, batch and exposure.
 import { parseSeeds, type Seed } from '../model/seed.js';
+import { InputError } from '../model/errors.js';
 import { readSeedList } from './seed-list.js';
 import { NETWORK_NAMES } from '../model/address.js';
 
@@ -137,4 +138,22 @@ export function seedLines(text: string, io: IO, opts: Record<string, unknown> = 
     network: parseChoice('--network', optString(opts, 'network', 'mainnet'), NETWORK_NAMES),
     note: (m) => io.stderr(`btctrace: ${m}\n`),
   }).map((l) => l.input);
+}
+
+/** The seeds as given, or with `-` the seed list on stdin (trace and exposure alike). */
+export async function seedArguments(
+  seedArgs: string[],
+  opts: Record<string, unknown>,
+  io: IO,
+  readStdin?: () => Promise<string>,
+): Promise<string[]> {
+  if (seedArgs.length === 1 && seedArgs[0] === '-') {
+    if (!readStdin) throw new InputError('seeds from stdin ("-") are not available here');
+    const seeds = seedLines(await readStdin(), io, opts);
+    if (seeds.length === 0) throw new InputError('no seeds on standard input');
+    return seeds;
+  }
+  if (typeof opts.column === 'string')
+    throw new InputError(`--column ${opts.column}: applies to a seed list read from stdin ("-")`);
+  return seedArgs;
 }

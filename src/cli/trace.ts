@@ -11,7 +11,7 @@ import type { IO } from './io.js';
 import { openSourceHandle, type SourceRequest } from './source-options.js';
 import { openPricer } from './fiat.js';
 import { runWalk, type TraceDeps, type WalkRun } from './trace-run.js';
-import { seedLines, traceRequest, type TraceRequest } from './trace-request.js';
+import { seedArguments, traceRequest, type TraceRequest } from './trace-request.js';
 
 export type { OutputFormat } from '../output/format.js';
 export { effectiveOptions, seedLines, traceRequest, type TraceRequest } from './trace-request.js';
@@ -58,12 +58,7 @@ export async function runTraceCommand(
   openSource?: (req: SourceRequest) => ChainSource,
   readStdin?: () => Promise<string>,
 ): Promise<number> {
-  if (seedArgs.length === 1 && seedArgs[0] === '-') {
-    if (!readStdin) throw new InputError('seeds from stdin ("-") are not available here');
-    seedArgs = seedLines(await readStdin(), io, opts);
-    if (seedArgs.length === 0) throw new InputError('no seeds on standard input');
-  } else if (typeof opts.column === 'string')
-    throw new InputError(`--column ${opts.column}: applies to a seed list read from stdin ("-")`);
+  seedArgs = await seedArguments(seedArgs, opts, io, readStdin);
   const req = traceRequest(seedArgs, opts);
   if (req.seeds.length === 0) throw new InputError('no seeds given');
   if (req.excel && req.format !== 'csv')

@@ -5,7 +5,7 @@
 
 import type { AddressStats, Outspend, Tx } from '../model/tx.js';
 import type { Recorder } from './directory.js';
-import { BadRequestError, IntegrityError, NotFoundError } from './errors.js';
+import { IntegrityError, NotFoundError } from './errors.js';
 import type { GetOptions, ValidatingTransport } from './http.js';
 import {
   MalformedBodyError,
@@ -21,6 +21,7 @@ import { pageHistory } from './history.js';
 import { esploraPath } from './resources.js';
 import type { AddressHistory, ChainSource, SourceStats } from './source.js';
 import type { Transport } from './transport.js';
+import { checkAddress, checkTxid } from './path-args.js';
 
 export { CHAIN_PAGE_SIZE, FIRST_PAGE_MAX } from './history.js';
 /** mempool/electrs refuses more txids per /txs/outspends request ("Too many txids requested"). */
@@ -32,9 +33,6 @@ export interface EsploraOptions {
   /** Receives each bulk slot as its per-transaction outspends answer (recording mode). */
   recorder?: Recorder;
 }
-
-const TXID = /^[0-9a-fA-F]{64}$/;
-const ADDRESS = /^[A-Za-z0-9]{1,100}$/;
 
 interface Waiter {
   resolve: (v: Outspend[]) => void;
@@ -260,21 +258,4 @@ function parseBulk(json: unknown, resource: string, n: number): { raw: unknown; 
     );
   }
   return json.map((raw: unknown, k) => ({ raw, list: parseOutspends(raw, resource, `[${k}]`) }));
-}
-
-function checkTxid(txid: string): string {
-  if (typeof txid !== 'string' || !TXID.test(txid)) {
-    throw new BadRequestError(
-      `${JSON.stringify(txid)} is not a transaction id (64 hex digits)`,
-      String(txid),
-    );
-  }
-  return txid.toLowerCase();
-}
-
-function checkAddress(address: string): string {
-  if (typeof address !== 'string' || !ADDRESS.test(address)) {
-    throw new BadRequestError(`${JSON.stringify(address)} is not a Bitcoin address`, String(address));
-  }
-  return address;
 }

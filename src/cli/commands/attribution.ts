@@ -27,7 +27,8 @@ export function registerAttributionCommands(
       )
       .argument('<seed...>', 'addresses, txids or txid:vout outpoints; "-": one per line from stdin')
       .option('--format <fmt>', 'table, csv or json (default: from the -o extension, else table)')
-      .option('-o, --output <file>', 'write the result to a file instead of stdout ("-": stdout)'),
+      .option('-o, --output <file>', 'write the result to a file instead of stdout ("-": stdout)')
+      .option('--column <name>', 'with "-": read the seeds from this column of a CSV on stdin'),
     // both directions unless asked: exposure is "where it went" and "where it came from"
     'both',
   ).action(async (seeds: string[], opts: Record<string, unknown>) => {

@@ -20,9 +20,8 @@ import {
   parseTxRefs,
   type GraphSenseTxBody,
 } from './parse.js';
+import { checkAddress, checkTxid } from '../path-args.js';
 
-const TXID = /^[0-9a-fA-F]{64}$/;
-const ADDRESS = /^[A-Za-z0-9]{1,100}$/;
 /** Pages read for one address at most, whatever maxTxs asks (a loop guard, reported as a cut). */
 export const MAX_HISTORY_PAGES = 1000;
 
@@ -263,21 +262,4 @@ export class GraphSenseSource implements ChainSource {
       throw explainFailure(e, this.transport.description);
     }
   }
-}
-
-function checkTxid(txid: string): string {
-  if (typeof txid !== 'string' || !TXID.test(txid)) {
-    throw new BadRequestError(
-      `${JSON.stringify(txid)} is not a transaction id (64 hex digits)`,
-      String(txid),
-    );
-  }
-  return txid.toLowerCase();
-}
-
-function checkAddress(address: string): string {
-  if (typeof address !== 'string' || !ADDRESS.test(address)) {
-    throw new BadRequestError(`${JSON.stringify(address)} is not a Bitcoin address`, String(address));
-  }
-  return address;
 }
