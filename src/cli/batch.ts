@@ -60,12 +60,17 @@ export interface BatchOutcome {
 function batchInputs(req: BatchRequest): { tags: LabelBook; inputs: RowInputs } {
   const file = req.trace.tagsFile;
   const network = req.trace.source.network;
-  const lists = openLabelBook(req.trace.labelOpts, network)?.lists() ?? [];
+  // the store is opened once: its book labels the rows, its lists go into the reuse fingerprint
+  const store = openLabelBook(req.trace.labelOpts, network);
+  const lists = store?.lists() ?? [];
   if (file === null)
-    return { tags: commandBook(req.trace.labelOpts, network), inputs: rowInputs(req.trace, null, lists) };
+    return {
+      tags: commandBook(req.trace.labelOpts, network, undefined, store),
+      inputs: rowInputs(req.trace, null, lists),
+    };
   const text = readInputTextSync(file, { what: 'tags file', maxBytes: MAX_TAGS_BYTES });
   return {
-    tags: commandBook(req.trace.labelOpts, network, parseLabelCsv(text, file, network)),
+    tags: commandBook(req.trace.labelOpts, network, parseLabelCsv(text, file, network), store),
     inputs: rowInputs(req.trace, sha256(text), lists),
   };
 }

@@ -11,11 +11,12 @@ export function commandBook(
   opts: Record<string, unknown>,
   network: NetworkName,
   tags?: LabelBook,
+  /** The store's book when the caller already opened it (batch reads its lists too). */
+  store: LabelBook | null = openLabelBook(opts, network),
 ): LabelBook {
   const books: LabelBook[] = [];
   if (tags) books.push(tags);
   else if (typeof opts.tags === 'string') books.push(loadLabelCsv(opts.tags, network));
-  const store = openLabelBook(opts, network);
   if (store) books.push(store);
   if (books.length === 0) return EMPTY_BOOK;
   return combineBooks(books);
