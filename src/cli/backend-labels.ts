@@ -5,6 +5,7 @@
 import { normalizeAddress } from '../model/address.js';
 import type { Tx } from '../model/tx.js';
 import type { GraphSenseAttribution } from '../sources/graphsense/attribution.js';
+export { labelBook } from '../sources/graphsense/attribution.js';
 import type { ChainSource } from '../sources/source.js';
 import type { Label } from '../labels/label.js';
 import type { TraceResult } from '../trace/result.js';

@@ -8,7 +8,6 @@ import { DEFAULT_VETO, parseVetoThreshold } from '../cluster/coinjoin/index.js';
 import { expandCluster, type ClusterResult } from '../cluster/expand.js';
 import { backendCluster, BACKEND_CLUSTER_CONVENTIONS } from '../cluster/backend.js';
 import { combineBooks } from '../labels/combine.js';
-import { labelBook } from '../sources/graphsense/attribution.js';
 import { checkAddress, normalizeAddress } from '../model/address.js';
 import type { ChainSource } from '../sources/source.js';
 import type { LabelBook } from '../labels/label.js';
@@ -213,7 +212,12 @@ export async function runClusterCommand(
       ? await backendCluster(handle.attribution, seeds, limits.maxAddresses, veto)
       : await expandCluster(source, seeds, limits, { veto });
     const memberBook = handle.attribution
-      ? combineBooks([book, labelBook(await handle.attribution.labels(result.members.map((m) => m.address)))])
+      ? combineBooks([
+          book,
+          (await import('../sources/graphsense/attribution.js')).labelBook(
+            await handle.attribution.labels(result.members.map((m) => m.address)),
+          ),
+        ])
       : book;
     const labels = memberLabels(result, memberBook, opts.inheritLabels === true);
     const meta: RunMeta = {

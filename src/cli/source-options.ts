@@ -233,19 +233,24 @@ export async function openSourceHandle(
 
 /** GraphSense: no persistent cache (it knows Esplora paths only), no raw-hex checks. */
 async function openGraphSense(req: SourceRequest, io: IO): Promise<SourceHandle> {
-  const { createSource } = await import('../sources/index.js');
-  const { GraphSenseAttribution } = await import('../sources/graphsense/attribution.js');
+  const { createGraphSenseSource, GraphSenseAttribution } = await import('../sources/graphsense/index.js');
   const apiKey = io.env.GRAPHSENSE_API_KEY;
   let transport: ValidatingTransport | undefined;
-  const source = createSource({
-    provider: 'graphsense',
-    onTransport: (t) => (transport = t),
-    ...(req.apiUrl !== undefined && { apiUrl: req.apiSecretUrl?.reveal() ?? req.apiUrl }),
-    maxBodyBytes: req.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    ...(apiKey !== undefined && { apiKey }),
-    ...(req.concurrency !== undefined && { concurrency: req.concurrency }),
-    ...(req.rate !== undefined && { rate: req.rate }),
-  });
+  // checkGraphSenseRequest made sure of --api-url and refused --offline / --record
+  let source: ChainSource;
+  try {
+    source = createGraphSenseSource({
+      onTransport: (t) => (transport = t),
+      apiUrl: req.apiSecretUrl?.reveal() ?? req.apiUrl!,
+      maxBodyBytes: req.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      ...(apiKey !== undefined && { apiKey }),
+      ...(req.concurrency !== undefined && { concurrency: req.concurrency }),
+      ...(req.rate !== undefined && { rate: req.rate }),
+    });
+  } catch (e) {
+    if (e instanceof RangeError) throw new InputError(e.message);
+    throw e;
+  }
   const { checkedSource } = await import('../sources/checks.js');
   const checked = checkedSource(source, { network: req.network, hashFields: false });
   return {

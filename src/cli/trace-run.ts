@@ -6,8 +6,7 @@ import type { ChainSource } from '../sources/source.js';
 import { createSource } from '../sources/index.js';
 import type { Label, LabelBook } from '../labels/label.js';
 import { combineBooks } from '../labels/combine.js';
-import { labelBook, type GraphSenseAttribution } from '../sources/graphsense/attribution.js';
-import { addBackendClusters, withBackendLabels } from './backend-labels.js';
+import type { GraphSenseAttribution } from '../sources/graphsense/attribution.js';
 import { inheritClusterLabels } from '../labels/inherit.js';
 import { getModel } from '../trace/models/index.js';
 import type { TraceResult } from '../trace/result.js';
@@ -60,15 +59,17 @@ export async function runWalk(req: TraceRequest, deps: TraceDeps, labels?: Label
   const startedAt = io.now();
   const fileBook = labels ?? commandBook(req.labelOpts, req.source.network);
   // With a backend's tags, its book fills while the walk reads (--tags and the store stay first).
+  // (loaded only then: an explorer or offline run never needs the GraphSense modules)
   const held = new Map<string, readonly Label[]>();
-  const book = deps.attribution ? combineBooks([fileBook, labelBook(held)]) : fileBook;
+  const backend = deps.attribution ? await import('./backend-labels.js') : null;
+  const book = backend ? combineBooks([fileBook, backend.labelBook(held)]) : fileBook;
   checkStopAt(req.stopAt, book);
   const opened = (deps.openSource ?? ((r: SourceRequest) => createSource(r)))(req.source);
   // This run's own check counts for its metadata (an injected test source has none).
   const checked = opened instanceof CheckedSource ? opened.forRun() : null;
   const reading = checked ?? opened;
   const { source: seen, captured } = capturing(
-    deps.attribution ? withBackendLabels(reading, deps.attribution, held) : reading,
+    backend && deps.attribution ? backend.withBackendLabels(reading, deps.attribution, held) : reading,
   );
   // Seed addresses whose history was cut, so their rows can say so in the file itself.
   const cut = new Map<string, number>();
@@ -106,7 +107,7 @@ export async function runWalk(req: TraceRequest, deps: TraceDeps, labels?: Label
   );
   progress.done();
   const partialReasons = markCutHistories(result, cut, req.maxAddressTxs);
-  if (req.cluster && deps.attribution) await addBackendClusters(result, deps.attribution);
+  if (req.cluster && backend && deps.attribution) await backend.addBackendClusters(result, deps.attribution);
   else if (req.cluster) {
     const clusterOf = addClusters(result, captured, req.coinjoinVeto);
     inheritClusterLabels(result.rows, clusterOf, book, req.inheritLabels);

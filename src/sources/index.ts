@@ -4,7 +4,6 @@
 import { InputError } from '../model/errors.js';
 import { DirectoryTransport, RecordingTransport } from './directory.js';
 import { EsploraSource } from './esplora.js';
-import { createGraphSenseSource } from './graphsense/index.js';
 import { HttpTransport, type HttpTiming, type RetryEvent, type ValidatingTransport } from './http.js';
 import { memoized } from './memo.js';
 import {
@@ -18,10 +17,8 @@ import {
 import type { ChainSource } from './source.js';
 
 export interface CreateSourceOptions extends HttpTiming {
-  /** Named public explorer (default mempool), ignored when apiUrl is given; or a backend (graphsense, at apiUrl). */
+  /** Named public explorer (default mempool), ignored when apiUrl is given (backends are refused). */
   provider?: ProviderName | BackendName | 'bigquery';
-  /** GraphSense API key (GRAPHSENSE_API_KEY), sent as the Authorization header only. */
-  apiKey?: string;
   /** Esplora base URL, e.g. http://localhost:3000/api; used as given (network ignored). */
   apiUrl?: string;
   network?: Network;
@@ -53,17 +50,9 @@ export interface CreateSourceOptions extends HttpTiming {
 }
 
 export function createSource(options: CreateSourceOptions = {}): ChainSource {
-  if (options.provider === 'graphsense') {
-    if (options.offline !== undefined || options.record !== undefined)
-      throw new InputError('--provider graphsense cannot be used with --offline or --record');
-    if (options.apiUrl === undefined) throw new InputError('--provider graphsense needs --api-url <base>');
-    try {
-      return createGraphSenseSource({ ...options, apiUrl: options.apiUrl });
-    } catch (e) {
-      if (e instanceof RangeError) throw new InputError(e.message);
-      throw e;
-    }
-  }
+  // GraphSense is opened with createGraphSenseSource (src/cli/source-options.ts), loaded only then.
+  if (options.provider === 'graphsense')
+    throw new InputError('--provider graphsense is opened through createGraphSenseSource, not createSource');
   if (options.offline !== undefined) {
     if (options.record !== undefined) throw new InputError('--offline and --record cannot be used together');
     if (options.apiUrl !== undefined) throw new InputError('--offline and --api-url cannot be used together');

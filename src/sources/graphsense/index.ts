@@ -15,6 +15,8 @@ export interface GraphSenseOptions extends HttpTiming {
   /** Default 8 in flight and no rate limit: the user's own or contracted service. */
   concurrency?: number;
   rate?: number;
+  /** --max-body: the largest answer accepted, as sent and unzipped (http.ts). */
+  maxBodyBytes?: number;
   onRetry?: (event: RetryEvent) => void;
   /** Ask what the walk asks in one tick through the bulk endpoints (default true). */
   bulk?: boolean;
