@@ -15,6 +15,7 @@ export interface StopRules {
  * category, then abuse, then name), as the row's note says it, or null when none fires.
  */
 export function firedStopRule(labels: readonly Label[], rules: StopRules): string | null {
+  if (labels.length === 0) return null;
   const names = new Set(rules.labels.map((l) => l.toLowerCase()));
   for (const l of labels) {
     if (l.category && rules.terms.includes(l.category)) return `stop-at category ${l.category} (${l.label})`;

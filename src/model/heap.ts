@@ -1,5 +1,5 @@
 // A binary min-heap by a strict "goes first" order: the one priority queue that the walk's
-// recompute queue (trace/dirty-queue.ts) and the transport's request queue (sources/schedule.ts)
+// recompute queues (trace/state-table.ts, trace/dirty-queue.ts) and the transport's request queue (sources/schedule.ts)
 // both need.
 
 export class BinaryHeap<T> {

@@ -16,6 +16,7 @@ import type { AddressHistory } from '../sources/source.js';
 import type { FlowRow, RowStatus, TraceResult, TxTaintSummary } from './result.js';
 import { fullTaint, type Taint } from './taint.js';
 import { withPriority } from '../sources/schedule.js';
+import { DirtyQueue } from './dirty-queue.js';
 import { WalkBase } from './walk-base.js';
 import { describeError, type WalkDeps, type WalkOptions } from './walk-common.js';
 
@@ -43,6 +44,10 @@ class BackwardWalk extends WalkBase {
   private readonly attributed = new Map<string, number>();
   /** Seed outpoint -> the transaction that spent it, from the seed's history. */
   private readonly seedSpentBy = new Map<string, string>();
+  /** Named findings per transaction (CoinJoin detectors, coinbase ...), recorded once. */
+  private readonly flags = new Map<string, string[]>();
+  /** Transactions whose outputs' interest changed since they were last computed, in chain order. */
+  private readonly dirty = new DirtyQueue((txid) => this.rank(txid));
 
   constructor(opts: WalkOptions, deps: WalkDeps) {
     super('backward', opts, deps);
@@ -83,7 +88,7 @@ class BackwardWalk extends WalkBase {
       this.dirty.add(tx.txid);
       return;
     }
-    this.noteFlags(tx);
+    if (!this.flags.has(tx.txid)) this.flags.set(tx.txid, this.flagsOf(tx));
     this.inS.set(tx.txid, Number.POSITIVE_INFINITY);
     this.dirty.add(tx.txid);
     this.deps.onProgress?.({ txs: this.inS.size });
@@ -92,7 +97,7 @@ class BackwardWalk extends WalkBase {
   private examine(key: string): void {
     const st = this.state.get(key)!;
     if (st.interest.amount <= 0 || this.seedOut.has(key)) return;
-    if (this.stopRule(st.out.address) !== null) return;
+    if (this.stopRule(this.addressInfo(st.out.address)) !== null) return;
     if (st.interest.amount < this.opts.minSat) return;
     if (st.hop >= this.opts.hops) return;
     this.follow(key);
@@ -133,11 +138,16 @@ class BackwardWalk extends WalkBase {
   }
 
   /** Children before parents: a transaction's amount of interest comes from its spenders. */
-  protected override rank(txid: string): number {
+  /** Children before parents: the mirror image of the forward walk's chain order. */
+  private rank(txid: string): number {
     return -(this.txs.get(txid)?.status.height ?? Number.MAX_SAFE_INTEGER);
   }
 
-  protected compute(txid: string): void {
+  protected computeDirty(): void {
+    for (let txid = this.dirty.take(); txid !== undefined; txid = this.dirty.take()) this.compute(txid);
+  }
+
+  private compute(txid: string): void {
     const tx = this.txs.get(txid)!;
     const interest: (Taint | null)[] = [];
     let hop = Number.POSITIVE_INFINITY;
@@ -181,7 +191,7 @@ class BackwardWalk extends WalkBase {
     if (this.seedOut.has(key)) return 'seed';
     const creator = this.txs.get(key.slice(0, 64));
     if (creator && this.inS.has(creator.txid) && creator.vin[0]?.coinbase) return 'coinbase';
-    if (this.stopRule(st.out.address) !== null) return 'stopped';
+    if (this.stopRule(this.addressInfo(st.out.address)) !== null) return 'stopped';
     if (st.interest.amount < this.opts.minSat) return 'below-min';
     if (this.errors.has(key)) return 'error';
     if (this.truncated.has(key)) return 'truncated';
@@ -207,12 +217,12 @@ class BackwardWalk extends WalkBase {
         status,
         blockHeight: creator?.status.height ?? null,
         blockTime: creator?.status.time ?? null,
-        ...this.labelFields(st.out.address),
+        ...this.labelFields(this.addressInfo(st.out.address)),
         scriptType: st.out.scriptType,
         spentBy: st.spentBy,
         flags: [...(this.flags.get(txid) ?? [])],
         note:
-          (status === 'stopped' ? this.stopRule(st.out.address) : null) ??
+          (status === 'stopped' ? this.stopRule(this.addressInfo(st.out.address)) : null) ??
           this.noteFor(key, status, 'creating transaction could not be determined'),
       });
     }

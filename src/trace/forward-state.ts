@@ -2,6 +2,7 @@
 // output by vout, taint, hop, spender and bits, so the hot path builds no "txid:vout" strings.
 import type { Tx } from '../model/tx.js';
 import type { Taint } from './taint.js';
+import type { AddressInfo } from './walk-base.js';
 
 // Per-output bits.
 export const SEED = 1;
@@ -27,8 +28,18 @@ export interface TxState {
   outHop: number[] | undefined;
   spender: (TxState | undefined)[] | undefined;
   bits: number[] | undefined;
-  /** The states of what tx's inputs spend, by vin (undefined for coinbase inputs), looked up once. */
+  /** Per output: its address's labels and stop rule (null: no address), once labels are read. */
+  outInfo: (AddressInfo | null)[] | undefined;
+  /** Named findings (CoinJoin detectors, coinbase ...), recorded once. */
+  flags: string[] | undefined;
+  /** In the recompute queue, and its place there (block height, unconfirmed last). */
+  queued: boolean;
+  rank: number;
+  /** Read off tx once (parentsOf is the body they were read from): input and output values and
+   *  the states of what the inputs spend, by vin (undefined for coinbase inputs). */
   parents: (TxState | undefined)[] | undefined;
+  inValues: number[] | undefined;
+  outValues: number[] | undefined;
   parentsOf: Tx | undefined;
 }
 
@@ -44,9 +55,20 @@ export function newState(txid: string): TxState {
     outHop: undefined,
     spender: undefined,
     bits: undefined,
+    outInfo: undefined,
+    flags: undefined,
+    queued: false,
+    rank: 0,
     parents: undefined,
+    inValues: undefined,
+    outValues: undefined,
     parentsOf: undefined,
   };
+}
+
+/** Recompute order: parents before children (lower height first, unconfirmed last), then txid. */
+export function chainOrder(a: TxState, b: TxState): boolean {
+  return a.rank < b.rank || (a.rank === b.rank && a.txid < b.txid);
 }
 
 export function hasBit(st: TxState, j: number, bit: number): boolean {

@@ -13,8 +13,17 @@ import { SeedsFailedError } from './errors.js';
 import { sortRows, sortTxs } from './order.js';
 import type { Direction, FlowRow, TraceResult, TxTaintSummary } from './result.js';
 import { Tracker } from './tracker.js';
-import { DirtyQueue } from './dirty-queue.js';
 import { describeError, type WalkDeps, type WalkOptions } from './walk-common.js';
+
+/** What the walk knows of one address: its labels (best first) and the stop rule they fire. */
+export interface AddressInfo {
+  readonly address: string;
+  labels: readonly Label[];
+  /** Undefined until asked; null: no rule fires. */
+  stop: string | null | undefined;
+}
+
+const NO_LABELS: readonly Label[] = Object.freeze([]);
 
 export abstract class WalkBase {
   protected readonly tracker = new Tracker();
@@ -25,13 +34,8 @@ export abstract class WalkBase {
   protected readonly errors = new Map<string, string>();
   /** Outpoints --max-txs kept the walk from following. */
   protected readonly truncated = new Set<string>();
-  /** Named findings per transaction (CoinJoin detectors, coinbase ...). */
-  protected readonly flags = new Map<string, string[]>();
-  /** Transactions whose inputs changed since they were last computed, in chain order. */
-  protected readonly dirty = new DirtyQueue((txid) => this.rank(txid));
-  /** Labels of every address looked up so far (an empty list: looked up, none). */
-  private readonly labelsOf = new Map<string, readonly Label[]>();
-  private readonly stopRules = new Map<string, string | null>();
+  /** Every address looked up so far: its labels and, once asked, the stop rule they fire. */
+  private readonly addresses = new Map<string, AddressInfo>();
   protected partial = false;
   private readonly warnings: string[] = [];
   private draining = false;
@@ -46,18 +50,10 @@ export abstract class WalkBase {
   protected abstract onHistory(address: string, history: AddressHistory): void;
   /** A seed output enters the walk. */
   protected abstract addSeedOutput(tx: Tx, vout: number): void;
-  /** Recomputes one transaction from what is known of its neighbours. */
-  protected abstract compute(txid: string): void;
+  /** Recomputes the transactions whose neighbours changed, until none is left. */
+  protected abstract computeDirty(): void;
   protected abstract rows(): FlowRow[];
   protected abstract txSummaries(): TxTaintSummary[];
-
-  /**
-   * Where a transaction comes in the recompute order: forward, parents before children (block
-   * height, unconfirmed last); backward overrides it with the mirror image.
-   */
-  protected rank(txid: string): number {
-    return this.txs.get(txid)?.status.height ?? Number.MAX_SAFE_INTEGER;
-  }
 
   async run(seeds: Seed[]): Promise<TraceResult> {
     let tipHeight: number | null = null;
@@ -169,7 +165,7 @@ export abstract class WalkBase {
     if (this.draining) return;
     this.draining = true;
     try {
-      for (let txid = this.dirty.take(); txid !== undefined; txid = this.dirty.take()) this.compute(txid);
+      this.computeDirty();
     } finally {
       this.draining = false;
     }
@@ -184,53 +180,66 @@ export abstract class WalkBase {
     return true;
   }
 
-  /** Records a transaction's findings once: CoinJoin detectors (given, or asked now) and extras. */
-  protected noteFlags(tx: Tx, coinjoin?: string[]): void {
-    if (this.flags.has(tx.txid)) return;
+  /** A transaction's findings: CoinJoin detectors (given, or asked now), coinbase and extras. */
+  protected flagsOf(tx: Tx, coinjoin?: string[]): string[] {
     const cj = coinjoin ?? this.deps.classify?.(tx) ?? [];
-    const mined = tx.vin[0]?.coinbase ? ['coinbase'] : [];
-    this.flags.set(tx.txid, [
-      ...mined,
-      ...cj.map((n) => `coinjoin:${n}`),
-      ...(this.deps.txFlags?.(tx) ?? []),
-    ]);
+    const extra = this.deps.txFlags?.(tx);
+    const flags = tx.vin[0]?.coinbase ? ['coinbase'] : [];
+    for (const n of cj) flags.push(`coinjoin:${n}`);
+    if (extra) flags.push(...extra);
+    return flags;
   }
 
-  /** Looks up, in one call, the labels of those addresses not looked up yet (one transaction's). */
-  protected learnLabels(addresses: readonly (string | null)[]): void {
-    const todo = [...new Set(addresses.filter((a): a is string => a !== null && !this.labelsOf.has(a)))];
-    if (todo.length === 0) return;
-    const found = this.deps.labels.lookup(todo);
-    for (const a of todo) this.labelsOf.set(a, found.get(a) ?? []);
+  /**
+   * Looks up, in one call, the labels of those addresses not looked up yet (one transaction's),
+   * and returns every address's record, in order (null for outputs without an address).
+   */
+  protected learnLabels(addresses: readonly (string | null)[]): (AddressInfo | null)[] {
+    const infos = new Array<AddressInfo | null>(addresses.length);
+    let todo: AddressInfo[] | undefined;
+    for (let k = 0; k < addresses.length; k++) {
+      const a = addresses[k]!;
+      if (a === null) {
+        infos[k] = null;
+        continue;
+      }
+      let info = this.addresses.get(a);
+      if (info === undefined) {
+        info = { address: a, labels: NO_LABELS, stop: undefined };
+        this.addresses.set(a, info);
+        (todo ??= []).push(info);
+      }
+      infos[k] = info;
+    }
+    if (todo !== undefined) {
+      const found = this.deps.labels.lookup(todo.map((i) => i.address));
+      for (const i of todo) i.labels = found.get(i.address) ?? NO_LABELS;
+    }
+    return infos;
   }
 
-  /** The address's labels, best first (looked up now if its transaction's were not). */
-  protected labels(address: string | null): readonly Label[] {
-    if (!address) return [];
-    this.learnLabels([address]);
-    return this.labelsOf.get(address)!;
+  /** The address's record (looked up now if its transaction's were not). */
+  protected addressInfo(address: string | null): AddressInfo | null {
+    if (!address) return null;
+    return this.addresses.get(address) ?? this.learnLabels([address])[0]!;
   }
 
   /** The stop rule that fires at a labelled address, or null when the walk goes on through it. */
-  protected stopRule(address: string | null): string | null {
-    if (!address) return null;
+  protected stopRule(info: AddressInfo | null): string | null {
+    if (info === null) return null;
     // examine() asks again on every change of an output's taint: answer from the first time
-    let rule = this.stopRules.get(address);
-    if (rule === undefined) {
-      rule = firedStopRule(this.labels(address), {
-        terms: this.opts.stopAt,
-        labels: this.opts.stopAtLabels ?? [],
-      });
-      this.stopRules.set(address, rule);
-    }
-    return rule;
+    info.stop ??= firedStopRule(info.labels, {
+      terms: this.opts.stopAt,
+      labels: this.opts.stopAtLabels ?? [],
+    });
+    return info.stop;
   }
 
-  /** The label fields of a row at this address (its best label first). */
+  /** The label fields of a row at this address (its best label first; a copy of the list). */
   protected labelFields(
-    address: string | null,
+    info: AddressInfo | null,
   ): Pick<FlowRow, 'label' | 'category' | 'abuse' | 'labelConfidence' | 'labelSource' | 'labels'> {
-    const ls = this.labels(address);
+    const ls = info?.labels ?? NO_LABELS;
     const best = ls[0];
     return {
       label: best?.label ?? null,
@@ -238,7 +247,7 @@ export abstract class WalkBase {
       abuse: best?.abuse ?? null,
       labelConfidence: best?.confidence ?? null,
       labelSource: best?.source ?? null,
-      labels: ls,
+      labels: ls.length === 0 ? [] : ls,
     };
   }
 

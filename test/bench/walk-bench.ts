@@ -1,12 +1,14 @@
-// The walk users run, measured: the same trace() the CLI calls, over a generated graph of
-// 10k/100k/1M transactions served from memory (GraphSource: no HTTP, no JSON), for each model.
+// The walk users run, measured: the same trace() the CLI calls (the built one, from dist/, as the
+// CLI loads it), over a generated graph of 10k/100k/1M transactions held in memory (GraphSource:
+// no HTTP, no JSON, every answer built before the clock starts), for each model.
 //
 // Run in a child process of its own started with --expose-gc, so its memory readings start from
 // a clean heap:   node --expose-gc --import tsx test/bench/walk-bench.ts <txCount> <model>
 // prints one JSON object (WalkFigures) on stdout.
 //
 // Memory, as read here:
-// - sourceBytesPerTx: the graph's typed arrays (the "source's own data"), exactly.
+// - sourceBytesPerTx: the source's own data: heap the held transactions and outspends take
+//   (after GC), plus the graph's typed arrays.
 // - walkBytesPerTx: heap used with the trace result held, minus heap used before the trace,
 //   after a full GC each time, per transaction the walk visited: the rows, the per-transaction
 //   taint state and whatever the walk keeps alive. Garbage made on the way is not counted.
@@ -16,13 +18,20 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Seed } from '../../src/model/seed.js';
-import { EMPTY_BOOK } from '../../src/labels/memory-book.js';
-import { MODELS } from '../../src/trace/models/index.js';
 import type { ModelName } from '../../src/trace/taint.js';
-import { trace } from '../../src/trace/walk.js';
 import { generateGraph } from './graph/generate.js';
 import { graphBytes } from './graph/graph.js';
 import { GraphSource, graphTxid } from './graph/source.js';
+
+// The compiled modules (npm run bench builds them first): what bin/btctrace.js runs.
+const dist = (m: string) => new URL(`../../dist/${m}`, import.meta.url).href;
+const { trace } = (await import(dist('trace/walk.js'))) as typeof import('../../src/trace/walk.js');
+const { MODELS } = (await import(
+  dist('trace/models/index.js')
+)) as typeof import('../../src/trace/models/index.js');
+const { EMPTY_BOOK } = (await import(
+  dist('labels/memory-book.js')
+)) as typeof import('../../src/labels/memory-book.js');
 
 export interface WalkFigures {
   txCount: number;
@@ -61,6 +70,8 @@ export async function runWalkBench(txCount: number, model: ModelName): Promise<W
   gc();
   const rssBefore = process.memoryUsage().rss;
   const g = generateGraph({ txCount, seed: 7 });
+  gc();
+  const heapEmpty = process.memoryUsage().heapUsed;
   const source = new GraphSource(g);
   const seeds = walkSeeds(txCount);
   gc();
@@ -70,7 +81,7 @@ export async function runWalkBench(txCount: number, model: ModelName): Promise<W
   const result = await trace(
     'forward',
     seeds,
-    { model: MODELS[model], hops: 1_000_000, minSat: 0, maxTxs: txCount, maxAddressTxs: 1000, stopAt: [] },
+    { model: MODELS[model], hops: 1_000_000, minSat: 0, maxTxs: txCount, maxAddressTxs: 1000, stopAt: ['exchange'] },
     { source, labels: EMPTY_BOOK },
   );
   const ms = performance.now() - t;
@@ -88,7 +99,7 @@ export async function runWalkBench(txCount: number, model: ModelName): Promise<W
     ms,
     cpuMs,
     txPerSecond: (walked / ms) * 1000,
-    sourceBytesPerTx: graphBytes(g) / txCount,
+    sourceBytesPerTx: (graphBytes(g) + Math.max(0, heapBefore - heapEmpty)) / txCount,
     walkBytesPerTx: Math.max(0, heapAfter - heapBefore) / Math.max(1, walked),
     peakRssBytesPerTx: Math.max(0, process.resourceUsage().maxRSS * 1024 - rssBefore) / txCount,
     gc: typeof (globalThis as { gc?: unknown }).gc === 'function',

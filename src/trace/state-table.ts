@@ -1,0 +1,65 @@
+// The forward walk's transactions by txid (one TxState each, made on first mention) and its
+// recompute queue. Links between transactions are held as references once read, so the hot path
+// looks a txid up here once per input, not once per use.
+import { BinaryHeap } from '../model/heap.js';
+import { chainOrder, newState, type TxState } from './forward-state.js';
+
+export class StateTable {
+  private readonly byTxid = new Map<string, TxState>();
+  /** Transactions whose inputs changed since they were last computed, in chain order. */
+  private readonly dirty = new BinaryHeap<TxState>(chainOrder);
+
+  /** The state of txid, made if it is new. */
+  state(txid: string): TxState {
+    let st = this.byTxid.get(txid);
+    if (st === undefined) {
+      st = newState(txid);
+      this.byTxid.set(txid, st);
+    }
+    return st;
+  }
+
+  /** Every state, in the order they were first mentioned. */
+  values(): IterableIterator<TxState> {
+    return this.byTxid.values();
+  }
+
+  /**
+   * Reads st's body once: its parents' states (made here, so a parent never goes missing from
+   * the list) and its input and output values.
+   */
+  parentsOf(st: TxState): (TxState | undefined)[] {
+    const tx = st.tx!;
+    if (st.parents !== undefined && st.parentsOf === tx) return st.parents;
+    const n = tx.vin.length;
+    const parents = new Array<TxState | undefined>(n);
+    const inValues = new Array<number>(n);
+    for (let k = 0; k < n; k++) {
+      const i = tx.vin[k]!;
+      parents[k] = i.coinbase ? undefined : this.state(i.txid);
+      inValues[k] = i.prevout?.value ?? 0;
+    }
+    const outValues = new Array<number>(tx.vout.length);
+    for (let j = 0; j < tx.vout.length; j++) outValues[j] = tx.vout[j]!.value;
+    st.parents = parents;
+    st.inValues = inValues;
+    st.outValues = outValues;
+    st.parentsOf = tx;
+    return parents;
+  }
+
+  /** Queues st for recomputation (once, however often its inputs change before it is taken). */
+  markDirty(st: TxState): void {
+    if (st.queued) return;
+    st.queued = true;
+    st.rank = st.tx?.status.height ?? Number.MAX_SAFE_INTEGER;
+    this.dirty.push(st);
+  }
+
+  /** The first queued state in chain order, removed from the queue; undefined when empty. */
+  takeDirty(): TxState | undefined {
+    const st = this.dirty.pop();
+    if (st !== undefined) st.queued = false;
+    return st;
+  }
+}
