@@ -1,6 +1,6 @@
-// A binary min-heap by a strict "goes first" order: the one priority queue that the walk's
-// recompute queues (trace/state-table.ts, trace/dirty-queue.ts) and the transport's request queue (sources/schedule.ts)
-// both need.
+// A binary min-heap by a strict "goes first" order: the one priority queue that the walks'
+// recompute queues (trace/state-table.ts, trace/dirty-queue.ts) and the transport's request
+// queue (sources/schedule.ts) all need.
 
 export class BinaryHeap<T> {
   private readonly items: T[] = [];
