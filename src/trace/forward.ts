@@ -42,6 +42,7 @@ class ForwardWalk extends ForwardSearch {
         const key = () => (k ??= outpointKey(txid, vout));
         const o = tx.vout[vout]!;
         const info = this.outInfo(st, vout);
+        const best = info?.labels[0];
         const status = this.status(st, vout, t, key);
         const rowFlags = flags.slice();
         if (status === 'seed' && !hasBit(st, vout, FOLLOWED) && t.amount < this.opts.minSat)
@@ -56,7 +57,14 @@ class ForwardWalk extends ForwardSearch {
           status,
           blockHeight: tx.status.height,
           blockTime: tx.status.time,
-          ...this.labelFields(info),
+          // the label fields written out, not spread from labelFields(): rows are the most
+          // numerous objects a walk makes
+          label: best?.label ?? null,
+          category: best?.category ?? null,
+          abuse: best?.abuse ?? null,
+          labelConfidence: best?.confidence ?? null,
+          labelSource: best?.source ?? null,
+          labels: best === undefined ? [] : info!.labels,
           scriptType: o.scriptType,
           spentBy: st.spender?.[vout]?.txid ?? null,
           flags: rowFlags,
