@@ -17,23 +17,14 @@
 //
 // State lives in one record per transaction (TxState), with per-output arrays indexed by vout:
 // no "txid:vout" string is built on the hot path (those keys are made only for errors and notes).
-import { outpointKey, type Outspend, type Tx } from '../model/tx.js';
+import { outpointKey, type Tx } from '../model/tx.js';
 import type { AddressHistory } from '../sources/source.js';
 import { fullTaint, type Taint } from './taint.js';
 import { withPriority } from '../sources/schedule.js';
 import { StateTable } from './state-table.js';
 import { WalkBase, type AddressInfo } from './walk-base.js';
 import { describeError, type WalkDeps, type WalkOptions } from './walk-common.js';
-import {
-  FOLLOWED,
-  hasBit,
-  PROVEN,
-  sameRanges,
-  SEED,
-  setBit,
-  UNSPENT,
-  type TxState,
-} from './forward-state.js';
+import { FOLLOWED, hasBit, sameRanges, SEED, setBit, UNSPENT, type TxState } from './forward-state.js';
 
 export abstract class ForwardSearch extends WalkBase {
   protected readonly table = new StateTable();
@@ -91,20 +82,7 @@ export abstract class ForwardSearch extends WalkBase {
 
   /** Spenders found in a seed's history: no outspends request is needed for those outputs. */
   private addHistoryTx(tx: Tx): void {
-    this.proveInputs(this.hold(tx));
-  }
-
-  /** Each input of tx names tx as the spender of the output it spends (proven). */
-  private proveInputs(self: TxState): void {
-    const vin = self.tx!.vin;
-    const parents = this.table.parentsOf(self);
-    for (let k = 0; k < vin.length; k++) {
-      const st = parents[k];
-      if (st === undefined) continue;
-      const v = vin[k]!.vout;
-      (st.spender ??= [])[v] = self;
-      setBit(st, v, PROVEN);
-    }
+    this.table.proveInputs(this.hold(tx));
   }
 
   /**
@@ -183,7 +161,7 @@ export abstract class ForwardSearch extends WalkBase {
     const known = this.deps.source.knownOutspends?.(st.txid);
     if (known !== undefined) {
       try {
-        this.recordOutspends(st, known);
+        this.table.recordOutspends(st, known);
         st.outspends = null;
       } catch (e) {
         // The same failure the asynchronous path reports, through the same handlers.
@@ -194,22 +172,9 @@ export abstract class ForwardSearch extends WalkBase {
       return st.outspends;
     }
     st.outspends = withPriority(priority, () => this.deps.source.getOutspends(st.txid)).then((os) =>
-      this.recordOutspends(st, os),
+      this.table.recordOutspends(st, os),
     );
     return st.outspends;
-  }
-
-  private recordOutspends(st: TxState, os: Outspend[]): void {
-    const tx = st.tx;
-    if (tx && os.length !== tx.vout.length) {
-      throw new Error(`outspends of ${st.txid} has ${os.length} entries for ${tx.vout.length} outputs`);
-    }
-    os.forEach((o, j) => {
-      // A spender proven by its own inputs is not overridden by an outspends entry.
-      if (hasBit(st, j, PROVEN)) return;
-      if (o.spent && o.txid) (st.spender ??= [])[j] = this.table.state(o.txid);
-      else if (!o.spent) setBit(st, j, UNSPENT);
-    });
   }
 
   private reachSpender(sp: TxState, via: TxState, j: number): void {
@@ -275,7 +240,7 @@ export abstract class ForwardSearch extends WalkBase {
     this.inSCount++;
     this.learnOutputs(sp);
     this.noteFlags(sp, cj);
-    this.proveInputs(sp);
+    this.table.proveInputs(sp);
     this.table.markDirty(sp);
     this.deps.onProgress?.({ txs: this.inSCount });
   }

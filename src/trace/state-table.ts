@@ -2,7 +2,8 @@
 // recompute queue. Links between transactions are held as references once read, so the hot path
 // looks a txid up here once per input, not once per use.
 import { BinaryHeap } from '../model/heap.js';
-import { chainOrder, newState, type TxState } from './forward-state.js';
+import type { Outspend } from '../model/tx.js';
+import { chainOrder, hasBit, newState, PROVEN, setBit, UNSPENT, type TxState } from './forward-state.js';
 
 export class StateTable {
   private readonly byTxid = new Map<string, TxState>();
@@ -61,5 +62,31 @@ export class StateTable {
     const st = this.dirty.pop();
     if (st !== undefined) st.queued = false;
     return st;
+  }
+
+  /** Each input of tx names tx as the spender of the output it spends (proven). */
+  proveInputs(self: TxState): void {
+    const vin = self.tx!.vin;
+    const parents = this.parentsOf(self);
+    for (let k = 0; k < vin.length; k++) {
+      const st = parents[k];
+      if (st === undefined) continue;
+      const v = vin[k]!.vout;
+      (st.spender ??= [])[v] = self;
+      setBit(st, v, PROVEN);
+    }
+  }
+
+  recordOutspends(st: TxState, os: Outspend[]): void {
+    const tx = st.tx;
+    if (tx && os.length !== tx.vout.length) {
+      throw new Error(`outspends of ${st.txid} has ${os.length} entries for ${tx.vout.length} outputs`);
+    }
+    os.forEach((o, j) => {
+      // A spender proven by its own inputs is not overridden by an outspends entry.
+      if (hasBit(st, j, PROVEN)) return;
+      if (o.spent && o.txid) (st.spender ??= [])[j] = this.state(o.txid);
+      else if (!o.spent) setBit(st, j, UNSPENT);
+    });
   }
 }
