@@ -3,7 +3,7 @@
 // with its own rules and CoinJoin handling; btctrace reports its members as they are, with
 // cluster ids "gs:<entity id>", and says so in the run's conventions.
 import type { GraphSenseAttribution } from '../sources/graphsense/attribution.js';
-import type { ClusterResult, ExpandedMember, IncompleteReason } from './expand.js';
+import type { ClusterResult, ExpandedMember, IncompleteReason } from './cluster-result.js';
 import type { Confidence } from './coinjoin/index.js';
 
 export const BACKEND_CLUSTER_CONVENTIONS =
