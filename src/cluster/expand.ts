@@ -29,16 +29,6 @@ import type {
 import { isScriptKey } from './keys.js';
 import { compareKeys, KeyedUnionFind } from './union-find.js';
 
-export type {
-  ClusterResult,
-  CoinJoinSeen,
-  ExpandedMember,
-  ExpandLimits,
-  ExpandOptions,
-  IncompleteKind,
-  IncompleteReason,
-} from './cluster-result.js';
-
 type Outcome = { ok: true; history: AddressHistory } | { ok: false; error: unknown };
 
 function positiveInt(name: string, v: number): void {

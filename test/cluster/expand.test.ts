@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expandCluster, type ExpandLimits } from '../../src/cluster/expand.js';
+import type { ExpandLimits } from '../../src/cluster/cluster-result.js';
+import { expandCluster } from '../../src/cluster/expand.js';
 import { InputError } from '../../src/model/errors.js';
 import { buildTx, buildTxs, fakeTxid } from './build.js';
 import { FakeChainSource } from './fake-source.js';
