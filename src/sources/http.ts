@@ -125,6 +125,11 @@ export class HttpTransport implements ValidatingTransport {
         ...(url.authorization !== null && { Authorization: url.authorization }),
         ...options.headers,
       },
+      // The node adapter, named: no search through the adapters per request. Bodies are not
+      // transformed (the POST body is already JSON text; the answer is a stream).
+      adapter: 'http',
+      transformRequest: [],
+      transformResponse: [],
       // The body is read and decompressed by readBody(), under the cap.
       responseType: 'stream',
       decompress: false,
@@ -226,8 +231,11 @@ export class HttpTransport implements ValidatingTransport {
   ): Promise<Outcome> {
     let down = this.hostDown();
     if (down === null) {
-      await this.gate.wait();
-      down = this.hostDown();
+      const paced = this.gate.wait();
+      if (paced !== null) {
+        await paced;
+        down = this.hostDown();
+      }
     }
     if (down !== null) return { ok: false, notSent: true, reason: down, retryAfterMs: null };
     const retry = deadline.at !== null;
