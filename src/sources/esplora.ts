@@ -22,6 +22,7 @@ import { esploraPath } from './resources.js';
 import type { AddressHistory, ChainSource, SourceStats } from './source.js';
 import type { Transport } from './transport.js';
 import { checkAddress, checkTxid } from './path-args.js';
+import { currentPriority, withPriority } from './schedule.js';
 
 export { CHAIN_PAGE_SIZE, FIRST_PAGE_MAX } from './history.js';
 /** mempool/electrs refuses more txids per /txs/outspends request ("Too many txids requested"). */
@@ -38,6 +39,8 @@ interface Waiter {
   resolve: (v: Outspend[]) => void;
   reject: (e: unknown) => void;
   promise: Promise<Outspend[]>;
+  /** The caller's request priority (schedule.ts), for the request that leaves a turn later. */
+  priority: number;
 }
 
 export class EsploraSource implements ChainSource {
@@ -98,7 +101,10 @@ export class EsploraSource implements ChainSource {
     }
     if (!this.bulk) return this.singleOutspends(id);
     const waiting = this.pending.get(id);
-    if (waiting) return waiting.promise;
+    if (waiting) {
+      waiting.priority = Math.max(waiting.priority, currentPriority());
+      return waiting.promise;
+    }
     this.note(esploraPath.outspends(id));
     let resolve!: (v: Outspend[]) => void;
     let reject!: (e: unknown) => void;
@@ -106,7 +112,7 @@ export class EsploraSource implements ChainSource {
       resolve = res;
       reject = rej;
     });
-    this.pending.set(id, { resolve, reject, promise });
+    this.pending.set(id, { resolve, reject, promise, priority: currentPriority() });
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       // Everything asked before the event loop turns goes out together.
@@ -188,11 +194,15 @@ export class EsploraSource implements ChainSource {
     this.flushScheduled = false;
     for (let k = 0; k < batch.length; k += BULK_OUTSPENDS_MAX) {
       const chunk = batch.slice(k, k + BULK_OUTSPENDS_MAX);
-      if (chunk.length === 1) {
-        // One txid: the ordinary endpoint (it 404s for an unknown tx, and caches per path).
-        const [txid, w] = chunk[0]!;
-        this.singleOutspends(txid, false).then(w.resolve, w.reject);
-      } else void this.bulkOutspends(chunk);
+      // The request serves each of its callers: it ranks as the deepest of them.
+      const priority = Math.max(...chunk.map(([, w]) => w.priority));
+      withPriority(priority, () => {
+        if (chunk.length === 1) {
+          // One txid: the ordinary endpoint (it 404s for an unknown tx, and caches per path).
+          const [txid, w] = chunk[0]!;
+          this.singleOutspends(txid, false).then(w.resolve, w.reject);
+        } else void this.bulkOutspends(chunk);
+      });
     }
   }
 
@@ -208,7 +218,8 @@ export class EsploraSource implements ChainSource {
         this.bulk = false;
       }
       if (e instanceof NotFoundError) {
-        for (const [txid, w] of chunk) this.singleOutspends(txid, false).then(w.resolve, w.reject);
+        for (const [txid, w] of chunk)
+          withPriority(w.priority, () => this.singleOutspends(txid, false)).then(w.resolve, w.reject);
         return;
       }
       for (const [, w] of chunk) w.reject(e);

@@ -9,15 +9,12 @@
 // blackholed host gives up in ~25 s, a refusing one as soon as the attempts are spent.
 // Once a resource gives up, requests not yet sent fail at once for the next 25 s ("not sent"),
 // so a dead explorer ends the whole run in about 30 s however long the queue.
-// Error bodies are never JSON-parsed: Esplora errors are text/plain, nginx 429/5xx are HTML.
-// Bodies are capped (body.ts, --max-body; over it: no retry). Redirects are refused, naming where
-// they pointed, so every answer comes from the host the manifest names. Credentials in the base
-// URL (user:pass@, ?apikey=) go on the wire only (api-url.ts).
+// One attempt, and what its answer means, is http-exchange.ts: bodies are capped (body.ts,
+// --max-body; over it: no retry) and redirects refused, naming where they pointed, so every
+// answer comes from the host the manifest names. Credentials in the base URL (user:pass@,
+// ?apikey=) go on the wire only (api-url.ts).
 
-import { createRequire } from 'node:module';
-import type { Readable } from 'node:stream';
-import type { AxiosInstance, AxiosStatic } from 'axios';
-import { BadRequestError, NotFoundError, UnavailableError } from './errors.js';
+import { UnavailableError } from './errors.js';
 import { RateGate, realSleep, type Clock, type Sleep } from './limiter.js';
 import { currentPriority, PriorityLimit } from './schedule.js';
 import {
@@ -29,53 +26,16 @@ import {
   type RetryEvent,
   type ValidatingTransport,
 } from './http-options.js';
-import { MalformedBodyError } from './parse.js';
-import { scrub, splitApiUrl } from './api-url.js';
-import {
-  ACCEPT_ENCODING,
-  BodyTooLargeError,
-  DEFAULT_MAX_BODY_BYTES,
-  ERROR_BODY_BYTES,
-  LargeBodySlots,
-  readBody,
-  UnsupportedEncodingError,
-} from './body.js';
-import { describeBody, lowerCaseHeaders, parseRetryAfter, redirectTarget } from './http-answer.js';
+import { splitApiUrl } from './api-url.js';
+import { DEFAULT_MAX_BODY_BYTES, LargeBodySlots } from './body.js';
+import { HttpExchange } from './http-exchange.js';
+import type { Outcome } from './http-exchange.js';
 import type { TransportResponse, TransportStats } from './transport.js';
-
-type Outcome =
-  | { ok: true; response: TransportResponse }
-  | {
-      ok: false;
-      reason: string;
-      retryAfterMs: number | null;
-      /** The host gave up recently: this request was not sent. */
-      notSent?: boolean;
-      /** A retry waited in the queue past the resource's deadline. */
-      expired?: boolean;
-      /** The answer came but its body was not valid (retried, but says nothing about the host). */
-      malformed?: boolean;
-      /** The HTTP status of a refused attempt (429, 5xx), so the final error can carry it. */
-      status?: number;
-    };
-
-/**
- * axios, loaded when the first live transport is made (offline runs never load it), from its
- * CommonJS build: one pre-bundled file that loads in about half the time of its ES module tree.
- */
-function loadAxios(): AxiosStatic {
-  return createRequire(import.meta.url)('axios') as AxiosStatic;
-}
 
 export class HttpTransport implements ValidatingTransport {
   readonly description: string;
   private readonly base: string;
-  /** Query string of the base URL (an API key, say), appended to every request. */
-  private readonly query: string;
-  private readonly secrets: readonly string[];
-  private readonly slots: LargeBodySlots;
-  private readonly axios: AxiosStatic;
-  private readonly client: AxiosInstance;
+  private readonly exchange: HttpExchange;
   private readonly limit: PriorityLimit;
   private readonly gate: RateGate;
   private readonly timing: Required<Omit<HttpTiming, 'sleep' | 'now' | 'random'>>;
@@ -91,10 +51,6 @@ export class HttpTransport implements ValidatingTransport {
   constructor(options: HttpOptions) {
     const url = splitApiUrl(options.baseUrl);
     this.base = url.base;
-    this.query = url.query;
-    this.secrets = url.secrets;
-    // the cap on each body, and the slots for large ones (body.ts)
-    this.slots = new LargeBodySlots(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     this.description = this.base;
     this.timing = {
       maxAttempts: options.maxAttempts ?? DEFAULT_TIMING.maxAttempts,
@@ -116,21 +72,13 @@ export class HttpTransport implements ValidatingTransport {
     this.onRetry = options.onRetry;
     this.limit = new PriorityLimit(concurrency);
     this.gate = new RateGate(options.rate ?? 0, this.now, this.sleep);
-    this.axios = loadAxios();
-    this.client = this.axios.create({
-      headers: {
-        'User-Agent': options.userAgent ?? userAgent(),
-        Accept: 'application/json, text/plain;q=0.9',
-        'Accept-Encoding': ACCEPT_ENCODING,
-        ...(url.authorization !== null && { Authorization: url.authorization }),
-        ...options.headers,
-      },
-      // The body is read and decompressed by readBody(), under the cap.
-      responseType: 'stream',
-      decompress: false,
-      validateStatus: () => true, // every status is classified below
-      maxRedirects: 0,
-      proxy: false,
+    this.exchange = new HttpExchange({
+      url,
+      slots: new LargeBodySlots(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
+      gate: this.gate,
+      now: this.now,
+      userAgent: options.userAgent ?? userAgent(),
+      ...(options.headers && { headers: options.headers }),
     });
   }
 
@@ -226,8 +174,11 @@ export class HttpTransport implements ValidatingTransport {
   ): Promise<Outcome> {
     let down = this.hostDown();
     if (down === null) {
-      await this.gate.wait();
-      down = this.hostDown();
+      const paced = this.gate.wait();
+      if (paced !== null) {
+        await paced;
+        down = this.hostDown();
+      }
     }
     if (down !== null) return { ok: false, notSent: true, reason: down, retryAfterMs: null };
     const retry = deadline.at !== null;
@@ -237,96 +188,9 @@ export class HttpTransport implements ValidatingTransport {
     const timeoutMs = Math.min(this.timing.timeoutMs, remaining);
     this.requests++;
     if (retry) this.retries++;
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    let status: number;
-    let body: string;
-    let headers: Record<string, string>;
-    try {
-      const res =
-        payload === undefined
-          ? await this.client.get<Readable>(this.url(path), { signal: controller.signal })
-          : await this.client.post<Readable>(this.url(path), payload, {
-              signal: controller.signal,
-              headers: { 'Content-Type': 'application/json' },
-            });
-      status = res.status;
-      headers = lowerCaseHeaders(res.headers);
-      const ok = status >= 200 && status < 300;
-      body = await readBody(res.data, headers, {
-        maxBytes: ok ? this.slots.maxBytes : Math.min(this.slots.maxBytes, ERROR_BODY_BYTES),
-        truncate: !ok,
-        slots: this.slots,
-        signal: controller.signal,
-      });
-    } catch (e) {
-      if (timedOut) return { ok: false, reason: `timed out after ${timeoutMs} ms`, retryAfterMs: null };
-      if (e instanceof BodyTooLargeError || e instanceof UnsupportedEncodingError) {
-        // The host would send the same again: fail now, naming the cap.
-        const hint = e instanceof BodyTooLargeError ? ' (--max-body raises it)' : '';
-        throw new UnavailableError(`${this.base}: ${path}: ${e.message}${hint}`, path);
-      }
-      if (this.axios.isAxiosError(e)) {
-        const reason = e.code ? `${e.code} ${e.message}` : e.message;
-        return { ok: false, reason: this.scrub(reason), retryAfterMs: null };
-      }
-      // A stream or zlib failure mid-body (reset, truncated gzip): like a connection error.
-      if (e instanceof Error && 'code' in e) {
-        return { ok: false, reason: this.scrub(e.message), retryAfterMs: null };
-      }
-      throw e;
-    } finally {
-      clearTimeout(timer);
-    }
-
-    if (status >= 200 && status < 300) {
-      const response: TransportResponse = { status, body, headers };
-      try {
-        options.validate?.(response);
-      } catch (e) {
-        if (e instanceof MalformedBodyError) {
-          return { ok: false, malformed: true, reason: e.message, retryAfterMs: null };
-        }
-        throw e;
-      }
-      this.down = null;
-      return { ok: true, response };
-    }
-    const text = describeBody(body);
-    const what = this.scrub(`HTTP ${status}${text ? `: ${text}` : ''}`);
-    if (status === 404) throw new NotFoundError(`${this.base}: ${path}: ${what}`, path);
-    if (status === 400 || status === 413 || status === 422) {
-      throw new BadRequestError(`${this.base}: ${path}: ${what}`, path);
-    }
-    if (status === 429 || status >= 500) {
-      const retryAfterMs = parseRetryAfter(headers['retry-after'], this.now());
-      // A 429 concerns the whole host: hold every queued request, not only this one.
-      if (status === 429 && retryAfterMs !== null) this.gate.pauseUntil(this.now() + retryAfterMs);
-      return { ok: false, reason: what, retryAfterMs, status };
-    }
-    if (status >= 300 && status < 400) {
-      const to = redirectTarget(headers['location'], this.base + path);
-      throw new UnavailableError(
-        `${this.base}: ${path}: HTTP ${status} redirect to ${this.scrub(to)} refused (btctrace follows no redirects: give --api-url the address that answers)`,
-        path,
-      );
-    }
-    // 401/403 (enterprise auth), other 4xx: retrying will not help.
-    throw new UnavailableError(`${this.base}: ${path}: ${what}`, path, status);
-  }
-
-  /** The request URL: base, path, then the base URL's own query (after the path's, if any). */
-  private url(path: string): string {
-    if (this.query === '') return this.base + path;
-    return `${this.base}${path}${path.includes('?') ? '&' : '?'}${this.query}`;
-  }
-
-  private scrub(text: string): string {
-    return scrub(text, this.secrets);
+    const outcome = await this.exchange.run(path, timeoutMs, options, payload);
+    if (outcome.ok) this.down = null;
+    return outcome;
   }
 }
 

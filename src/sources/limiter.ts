@@ -23,14 +23,15 @@ export class RateGate {
   }
 
   /**
-   * Resolves when a request may start. Slots are handed out in call order: each caller reserves
-   * the next start time before sleeping, so concurrent callers do not all wake at once.
+   * Resolves when a request may start; null when it may start now (no turn of the event loop
+   * spent on an empty wait). Slots are handed out in call order: each caller reserves the next
+   * start time before sleeping, so concurrent callers do not all wake at once.
    */
-  async wait(): Promise<void> {
+  wait(): Promise<void> | null {
     const t = this.now();
     const start = Math.max(t, this.next);
     this.next = start + this.spacingMs;
-    if (start > t) await this.sleep(start - t);
+    return start > t ? this.sleep(start - t) : null;
   }
 
   /** Holds every request that has not started until `until` (a 429's Retry-After). */

@@ -6,23 +6,31 @@
 // lets a bounded window reach its floor: the requests of depth >= d must not wait behind
 // shallower ones (test/bench/critical.ts windowRounds).
 //
-// AsyncLocalStorage carries the priority through the source wrappers (memo, checks, capture)
-// and into work they start later (bulk outspends leave on the next turn of the event loop),
-// without every ChainSource method taking a scheduling argument.
+// The priority holds for the synchronous extent of the call: every source wrapper (memo, checks,
+// capture, cache) calls the one below it before its first await, so the request joins the
+// transport's queue inside withPriority. Work a source defers to a later turn carries the
+// priority itself (esplora.ts: a bulk outspends request takes the highest of its callers').
+// Not AsyncLocalStorage: on Node 20 it installs promise hooks that tax every promise of the
+// run, a fifth of the client's CPU time in the CoinJoin bench case.
 
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { BinaryHeap } from '../model/heap.js';
 
-const priority = new AsyncLocalStorage<number>();
+let current: number | undefined;
 
-/** Runs fn with requests it starts (now or from work it schedules) ranked at `p` (higher first). */
+/** Runs fn with the requests it starts ranked at `p` (higher first). */
 export function withPriority<T>(p: number, fn: () => T): T {
-  return priority.run(p, fn);
+  const outer = current;
+  current = p;
+  try {
+    return fn();
+  } finally {
+    current = outer;
+  }
 }
 
 /** The priority of a request made now: 0 outside withPriority (seeds, tip, prices). */
 export function currentPriority(): number {
-  return priority.getStore() ?? 0;
+  return current ?? 0;
 }
 
 /**
