@@ -1,6 +1,6 @@
 // The bundled OFAC snapshot as a book held in memory, so a fresh install still screens
 // against a dated OFAC list.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Label } from './label.js';
@@ -9,9 +9,19 @@ import { readPlainList } from './plain-list.js';
 
 export const BUNDLED_OFAC_NAME = 'ofac-bundled';
 
-/** The dated OFAC XBT snapshot shipped in fixtures/ofac/ (src/labels and dist/labels alike). */
+/**
+ * The package's fixtures/ofac/: one level above the bundled CLI (dist/btctrace.js, where this
+ * module is inlined), two above this module in src/labels and dist/labels.
+ */
+function ofacDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const oneUp = path.resolve(here, '..', 'fixtures', 'ofac');
+  return existsSync(oneUp) ? oneUp : path.resolve(here, '..', '..', 'fixtures', 'ofac');
+}
+
+/** The dated OFAC XBT snapshot shipped in fixtures/ofac/. */
 export function bundledOfacFile(): string {
-  const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'ofac');
+  const dir = ofacDir();
   const files = readdirSync(dir)
     .filter((f) => /^sanctioned_addresses_XBT-\d{4}-\d{2}-\d{2}\.txt$/.test(f))
     .sort();

@@ -1,4 +1,5 @@
-// Start-up, as a user meets it: the built CLI (bin/btctrace.js over dist/) in fresh processes.
+// Start-up, as a user meets it: the built CLI (bin/btctrace.js over dist/: the bundle
+// dist/btctrace.cjs and its V8 code cache, as npm run build leaves them) in fresh processes.
 //   node -e 0        node's own start-up on this machine, the floor under every other line
 //   --version        answered by the launcher without loading the CLI
 //   demo trace       the offline demo (`npm run demo`, table) and the same as CSV, start to exit
