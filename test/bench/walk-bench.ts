@@ -81,7 +81,14 @@ export async function runWalkBench(txCount: number, model: ModelName): Promise<W
   const result = await trace(
     'forward',
     seeds,
-    { model: MODELS[model], hops: 1_000_000, minSat: 0, maxTxs: txCount, maxAddressTxs: 1000, stopAt: ['exchange'] },
+    {
+      model: MODELS[model],
+      hops: 1_000_000,
+      minSat: 0,
+      maxTxs: txCount,
+      maxAddressTxs: 1000,
+      stopAt: ['exchange'],
+    },
     { source, labels: EMPTY_BOOK },
   );
   const ms = performance.now() - t;
