@@ -17,9 +17,11 @@ const GENESIS_TIME = 1_700_000_000;
  * zeros would make every comparison and hash of two ids scan 60 equal digits first).
  */
 export function graphTxid(i: number): string {
-  let id = '';
-  for (let k = 0; k < 8; k++) id += (mix32(i * 8 + k) >>> 0).toString(16).padStart(8, '0');
-  return id;
+  const parts = new Array<string>(8);
+  for (let k = 0; k < 8; k++) parts[k] = (mix32(i * 8 + k) >>> 0).toString(16).padStart(8, '0');
+  // joined, not appended: one flat string, as a parsed answer's txid is (an appended one is a
+  // tree of pieces that V8 flattens on first use, which would move memory between source and walk)
+  return parts.join('');
 }
 
 /** A 32-bit integer hash (murmur3's finaliser): distinct inputs below 2^32 give distinct outputs. */
