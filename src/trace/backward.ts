@@ -138,7 +138,6 @@ class BackwardWalk extends WalkBase {
   }
 
   /** Children before parents: a transaction's amount of interest comes from its spenders. */
-  /** Children before parents: the mirror image of the forward walk's chain order. */
   private rank(txid: string): number {
     return -(this.txs.get(txid)?.status.height ?? Number.MAX_SAFE_INTEGER);
   }

@@ -6,7 +6,7 @@
 import { BinaryHeap } from '../model/heap.js';
 
 export class DirtyQueue {
-  private readonly heap = new BinaryHeap<{ txid: string; rank: number }>(less);
+  private readonly heap = new BinaryHeap<Ranked>(rankOrder);
   private readonly members = new Set<string>();
 
   constructor(private readonly rankOf: (txid: string) => number) {}
@@ -30,6 +30,13 @@ export class DirtyQueue {
   }
 }
 
-function less(a: { txid: string; rank: number }, b: { txid: string; rank: number }): boolean {
+/** Anything queued for recomputation: its place in chain order, ties broken by txid. */
+export interface Ranked {
+  readonly txid: string;
+  readonly rank: number;
+}
+
+/** The recompute order of both walks: lower rank first, then lower txid. */
+export function rankOrder(a: Ranked, b: Ranked): boolean {
   return a.rank < b.rank || (a.rank === b.rank && a.txid < b.txid);
 }

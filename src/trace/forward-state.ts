@@ -66,11 +66,6 @@ export function newState(txid: string): TxState {
   };
 }
 
-/** Recompute order: parents before children (lower height first, unconfirmed last), then txid. */
-export function chainOrder(a: TxState, b: TxState): boolean {
-  return a.rank < b.rank || (a.rank === b.rank && a.txid < b.txid);
-}
-
 export function hasBit(st: TxState, j: number, bit: number): boolean {
   const b = st.bits?.[j];
   return b !== undefined && (b & bit) !== 0;

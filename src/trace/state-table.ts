@@ -3,12 +3,14 @@
 // looks a txid up here once per input, not once per use.
 import { BinaryHeap } from '../model/heap.js';
 import type { Outspend } from '../model/tx.js';
-import { chainOrder, hasBit, newState, PROVEN, setBit, UNSPENT, type TxState } from './forward-state.js';
+import { rankOrder } from './dirty-queue.js';
+import { hasBit, newState, PROVEN, setBit, UNSPENT, type TxState } from './forward-state.js';
 
 export class StateTable {
   private readonly byTxid = new Map<string, TxState>();
-  /** Transactions whose inputs changed since they were last computed, in chain order. */
-  private readonly dirty = new BinaryHeap<TxState>(chainOrder);
+  /** Transactions whose inputs changed since they were last computed, in chain order (rank:
+   *  block height, unconfirmed last; parents before children). */
+  private readonly dirty = new BinaryHeap<TxState>(rankOrder);
 
   /** The state of txid, made if it is new. */
   state(txid: string): TxState {

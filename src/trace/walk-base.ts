@@ -235,7 +235,7 @@ export abstract class WalkBase {
     return info.stop;
   }
 
-  /** The label fields of a row at this address (its best label first; a copy of the list). */
+  /** The label fields of a row at this address (its best label first). */
   protected labelFields(
     info: AddressInfo | null,
   ): Pick<FlowRow, 'label' | 'category' | 'abuse' | 'labelConfidence' | 'labelSource' | 'labels'> {
