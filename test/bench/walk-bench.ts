@@ -1,5 +1,5 @@
-// The walk users run, measured: the same trace() the CLI calls (the built one, from dist/, as the
-// CLI loads it), over a generated graph of 10k/100k/1M transactions held in memory (GraphSource:
+// The walk users run, measured: the same trace() the CLI calls (as tsc built it into dist/),
+// over a generated graph of 10k/100k/1M transactions held in memory (GraphSource:
 // no HTTP, no JSON, every answer built before the clock starts), for each model.
 //
 // Run in a child process of its own started with --expose-gc, so its memory readings start from
@@ -16,6 +16,7 @@
 //   child's high-water mark, generation and garbage included.
 
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Seed } from '../../src/model/seed.js';
 import type { ModelName } from '../../src/trace/taint.js';
@@ -23,15 +24,22 @@ import { generateGraph } from './graph/generate.js';
 import { graphBytes } from './graph/graph.js';
 import { GraphSource, graphTxid } from './graph/source.js';
 
-// The compiled modules (npm run bench builds them first): what bin/btctrace.js runs.
-const dist = (m: string) => new URL(`../../dist/${m}`, import.meta.url).href;
-const { trace } = (await import(dist('trace/walk.js'))) as typeof import('../../src/trace/walk.js');
-const { MODELS } = (await import(
-  dist('trace/models/index.js')
-)) as typeof import('../../src/trace/models/index.js');
-const { EMPTY_BOOK } = (await import(
-  dist('labels/memory-book.js')
-)) as typeof import('../../src/labels/memory-book.js');
+// The walk as tsc compiled it into dist/ (npm run bench builds first): the code the CLI's bundle
+// is made from, without vitest's or tsx's transforms. Loaded by the measuring child only, so
+// importing this module (run.ts, the bench tests) needs no build.
+async function builtWalk() {
+  const dist = (m: string) => new URL(`../../dist/${m}`, import.meta.url).href;
+  if (!existsSync(new URL(dist('trace/walk.js'))))
+    throw new Error('walk bench: dist/ holds no build; run npm run build (npm run bench does)');
+  const { trace } = (await import(dist('trace/walk.js'))) as typeof import('../../src/trace/walk.js');
+  const { MODELS } = (await import(
+    dist('trace/models/index.js')
+  )) as typeof import('../../src/trace/models/index.js');
+  const { EMPTY_BOOK } = (await import(
+    dist('labels/memory-book.js')
+  )) as typeof import('../../src/labels/memory-book.js');
+  return { trace, MODELS, EMPTY_BOOK };
+}
 
 export interface WalkFigures {
   txCount: number;
@@ -67,6 +75,7 @@ export function walkSeeds(txCount: number): Seed[] {
 }
 
 export async function runWalkBench(txCount: number, model: ModelName): Promise<WalkFigures> {
+  const { trace, MODELS, EMPTY_BOOK } = await builtWalk();
   gc();
   const rssBefore = process.memoryUsage().rss;
   const g = generateGraph({ txCount, seed: 7 });
