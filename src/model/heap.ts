@@ -18,7 +18,9 @@ export class BinaryHeap<T> {
     while (i > 0) {
       const up = (i - 1) >> 1;
       if (!this.before(h[i]!, h[up]!)) break;
-      [h[i], h[up]] = [h[up]!, h[i]!];
+      const t = h[i]!;
+      h[i] = h[up]!;
+      h[up] = t;
       i = up;
     }
   }
@@ -39,7 +41,9 @@ export class BinaryHeap<T> {
         if (l < h.length && this.before(h[l]!, h[m]!)) m = l;
         if (r < h.length && this.before(h[r]!, h[m]!)) m = r;
         if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
+        const t = h[i]!;
+        h[i] = h[m]!;
+        h[m] = t;
         i = m;
       }
     }

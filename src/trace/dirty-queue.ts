@@ -36,7 +36,7 @@ export interface Ranked {
   readonly rank: number;
 }
 
-/** The recompute order of both walks: lower rank first, then lower txid. */
+/** The backward walk's recompute order: lower rank first, then lower txid. */
 export function rankOrder(a: Ranked, b: Ranked): boolean {
   return a.rank < b.rank || (a.rank === b.rank && a.txid < b.txid);
 }

@@ -111,9 +111,12 @@ export abstract class ForwardSearch extends WalkBase {
     this.examine(st, vout);
   }
 
+  /** Sets an output's taint and hop, and queues its spender (if in S) to be computed again. */
   private setOut(st: TxState, j: number, t: Taint, hop: number): void {
     (st.taint ??= [])[j] = t;
     (st.outHop ??= [])[j] = hop;
+    const sp = st.spender?.[j];
+    if (sp !== undefined && sp.hop >= 0) this.table.markDirty(sp);
   }
 
   // ---- the fixed point -----------------------------------------------------------------
@@ -251,6 +254,7 @@ export abstract class ForwardSearch extends WalkBase {
     const inputs = new Array<Taint | null>(n);
     const parents = this.table.parentsOf(st);
     let hop = Number.POSITIVE_INFINITY;
+    let taintIn = 0;
     for (let k = 0; k < n; k++) {
       const i = tx.vin[k]!;
       inputs[k] = null;
@@ -259,23 +263,26 @@ export abstract class ForwardSearch extends WalkBase {
       const t = parent?.taint?.[i.vout];
       if (t && t.amount > 0) {
         inputs[k] = t;
+        taintIn += t.amount;
         const h = parent.outHop![i.vout]! + 1;
         if (h < hop) hop = h;
       }
     }
     st.hop = hop;
+    st.taintIn = taintIn;
     const res = this.opts.model.forward({ inputs: st.inValues!, outputs: st.outValues! }, inputs);
     st.feeTaint = res.fee;
+    let taintOut = 0;
     for (let j = 0; j < res.outputs.length; j++) {
       const t = res.outputs[j]!;
       if (hasBit(st, j, SEED)) continue; // a seed's output stays a full-taint hop-0 seed
+      taintOut += t.amount;
       const prev = st.taint?.[j];
       if (prev && prev.amount === t.amount && st.outHop![j] === hop && sameRanges(prev, t)) continue;
       if (!prev && t.amount <= 0) continue;
       this.setOut(st, j, t, hop);
-      const sp = st.spender?.[j];
-      if (sp !== undefined && sp.hop >= 0) this.table.markDirty(sp);
       this.examine(st, j);
     }
+    st.taintOut = taintOut;
   }
 }

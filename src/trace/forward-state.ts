@@ -22,6 +22,10 @@ export interface TxState {
   pending: [TxState, number][] | undefined;
   /** Outspends asked: the answer's promise, or null once recorded; undefined: not asked. */
   outspends: Promise<void> | null | undefined;
+  /** As of its last computation (final once the walk is done): taint in, out (seeds' outputs
+   *  not counted) and to the fee. */
+  taintIn: number;
+  taintOut: number;
   feeTaint: number;
   /** Per output (by vout): taint, hop, spender txid, bits. Created when first needed. */
   taint: (Taint | undefined)[] | undefined;
@@ -35,6 +39,8 @@ export interface TxState {
   /** In the recompute queue, and its place there (block height, unconfirmed last). */
   queued: boolean;
   rank: number;
+  /** Order of first mention: breaks rank ties in the queue (parents are mostly mentioned first). */
+  readonly seq: number;
   /** Read off tx once (parentsOf is the body they were read from): input and output values and
    *  the states of what the inputs spend, by vin (undefined for coinbase inputs). */
   parents: (TxState | undefined)[] | undefined;
@@ -43,13 +49,15 @@ export interface TxState {
   parentsOf: Tx | undefined;
 }
 
-export function newState(txid: string): TxState {
+export function newState(txid: string, seq: number): TxState {
   return {
     txid,
     tx: undefined,
     hop: -1,
     pending: undefined,
     outspends: undefined,
+    taintIn: 0,
+    taintOut: 0,
     feeTaint: 0,
     taint: undefined,
     outHop: undefined,
@@ -59,6 +67,7 @@ export function newState(txid: string): TxState {
     flags: undefined,
     queued: false,
     rank: 0,
+    seq,
     parents: undefined,
     inValues: undefined,
     outValues: undefined,

@@ -86,17 +86,13 @@ class ForwardWalk extends ForwardSearch {
     const txs: TxTaintSummary[] = [];
     for (const st of this.table.values()) {
       if (st.hop < 0) continue;
-      const tx = st.tx!;
-      let taintIn = 0;
-      let taintOut = 0;
-      const parents = this.table.parentsOf(st);
-      for (let k = 0; k < tx.vin.length; k++) {
-        const i = tx.vin[k]!;
-        if (!i.coinbase) taintIn += parents[k]?.taint?.[i.vout]?.amount ?? 0;
-      }
-      for (let j = 0; j < tx.vout.length; j++)
-        if (!hasBit(st, j, SEED)) taintOut += st.taint?.[j]?.amount ?? 0;
-      txs.push({ txid: st.txid, hop: st.hop, taintIn, taintOut, feeTainted: st.feeTaint });
+      txs.push({
+        txid: st.txid,
+        hop: st.hop,
+        taintIn: st.taintIn,
+        taintOut: st.taintOut,
+        feeTainted: st.feeTaint,
+      });
     }
     return txs;
   }

@@ -3,20 +3,23 @@
 // looks a txid up here once per input, not once per use.
 import { BinaryHeap } from '../model/heap.js';
 import type { Outspend } from '../model/tx.js';
-import { rankOrder } from './dirty-queue.js';
 import { hasBit, newState, PROVEN, setBit, UNSPENT, type TxState } from './forward-state.js';
 
 export class StateTable {
   private readonly byTxid = new Map<string, TxState>();
   /** Transactions whose inputs changed since they were last computed, in chain order (rank:
-   *  block height, unconfirmed last; parents before children). */
-  private readonly dirty = new BinaryHeap<TxState>(rankOrder);
+   *  block height, unconfirmed last; then first mention, so mostly parents before children).
+   *  Any order reaches the same fixed point; this one saves recomputation, and integers compare
+   *  faster than txids. */
+  private readonly dirty = new BinaryHeap<TxState>(
+    (a, b) => a.rank < b.rank || (a.rank === b.rank && a.seq < b.seq),
+  );
 
   /** The state of txid, made if it is new. */
   state(txid: string): TxState {
     let st = this.byTxid.get(txid);
     if (st === undefined) {
-      st = newState(txid);
+      st = newState(txid, this.byTxid.size);
       this.byTxid.set(txid, st);
     }
     return st;

@@ -254,6 +254,39 @@ describe('forward walk', () => {
       expect(base.rows.length).toBeGreaterThan(5);
     }
   });
+  it('recomputes what a seed output feeds when the seed arrives after the walk passed through it', async () => {
+    // b spends the shop's 10M and 30M clean coins; b:0 is also given as a seed. Whichever answer
+    // comes first, c must end with b:0's full taint (a seed is full-taint), never with the 1/4
+    // share b:0 had before its seed was known.
+    const build = () => {
+      const c = new FakeChain();
+      c.add('f1', ['coinbase'], [{ address: SHOP, value: 10_000_000 }]);
+      c.add('f2', ['coinbase'], [{ address: 'x', value: 30_000_000 }]);
+      c.add('b', ['f1:0', 'f2:0'], [{ address: 'b0', value: 39_990_000 }]);
+      c.add('c', ['b:0'], [{ address: 'c0', value: 39_980_000 }]);
+      return c;
+    };
+    const seeds = parseSeeds([SHOP, `${txidOf('b')}:0`], 'mainnet');
+    for (const late of [false, true]) {
+      const c = build();
+      // late: the outpoint seed's body is answered only after the walk has admitted b and c
+      // and computed c from b:0's share (two turns of the event loop after c joined)
+      let release = () => {};
+      const gate = new Promise<void>((r) => (release = r));
+      const source = Object.create(c) as FakeChain;
+      source.getTx = async (txid) => {
+        if (late && txid === txidOf('b')) await gate;
+        return c.getTx(txid);
+      };
+      const onProgress = (p: { txs: number }) => {
+        if (p.txs === 2) setImmediate(() => setImmediate(release));
+      };
+      const r = await trace('forward', seeds, opts('haircut'), { source, labels, onProgress });
+      expect(row(r, 'b', 0, c)).toMatchObject({ status: 'seed', hop: 0, taintedSat: 39_990_000 });
+      expect(row(r, 'c', 0, c)).toMatchObject({ hop: 1, taintedSat: 39_980_000 });
+      expect(r.txs.find((t) => t.txid === txidOf('c'))).toMatchObject({ hop: 1, taintIn: 39_990_000 });
+    }
+  });
 });
 
 describe('answers the source holds (knownTx / knownOutspends)', () => {
