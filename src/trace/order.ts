@@ -2,6 +2,7 @@
 // last), txid, vout. Renderers sort themselves rather than trust the order they are given, so the
 // same rows in any order print the same bytes.
 
+import { hexPrefix32, isUint32, sortByKeys } from '../model/radix-order.js';
 import type { FlowRow, TxTaintSummary } from './result.js';
 
 /** Code-unit order: the same on every machine, unlike localeCompare. */
@@ -55,7 +56,25 @@ export function compareRows(a: FlowRow, b: FlowRow): number {
 
 /** A sorted copy; the input is left as it was. */
 export function sortRows(rows: readonly FlowRow[]): FlowRow[] {
-  return [...rows].sort(compareRows);
+  const n = rows.length;
+  const hop = new Uint32Array(n);
+  const height = new Uint32Array(n);
+  const txid = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    // unconfirmed last: above every height, which must then stay below 2^32-1
+    const h = r.blockHeight ?? 0xffffffff;
+    const p = hexPrefix32(r.txid);
+    // keys that cannot stand for the value (never from a parsed answer): the comparator alone
+    if (p < 0 || !isUint32(r.hop) || !isUint32(h) || r.blockHeight === 0xffffffff)
+      return [...rows].sort(compareRows);
+    hop[i] = r.hop;
+    height[i] = h;
+    txid[i] = p;
+  }
+  // No vout key: after a txid prefix that two txids may share, it could contradict the txid order.
+  // A transaction's outputs tie on these keys, and compareRows orders each such small run.
+  return sortByKeys(rows, [hop, height, txid], compareRows);
 }
 
 /** Transactions by hop, then txid (TraceResult.txs order), with the same content fallback. */
@@ -70,5 +89,15 @@ export function compareTxs(a: TxTaintSummary, b: TxTaintSummary): number {
 }
 
 export function sortTxs(txs: readonly TxTaintSummary[]): TxTaintSummary[] {
-  return [...txs].sort(compareTxs);
+  const n = txs.length;
+  const hop = new Uint32Array(n);
+  const txid = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = txs[i]!;
+    const p = hexPrefix32(t.txid);
+    if (p < 0 || !isUint32(t.hop)) return [...txs].sort(compareTxs);
+    hop[i] = t.hop;
+    txid[i] = p;
+  }
+  return sortByKeys(txs, [hop, txid], compareTxs);
 }
