@@ -197,6 +197,7 @@ export abstract class WalkBase {
   protected learnLabels(addresses: readonly (string | null)[]): (AddressInfo | null)[] {
     const infos = new Array<AddressInfo | null>(addresses.length);
     let todo: AddressInfo[] | undefined;
+    let asked: string[] | undefined;
     for (let k = 0; k < addresses.length; k++) {
       const a = addresses[k]!;
       if (a === null) {
@@ -208,12 +209,14 @@ export abstract class WalkBase {
         info = { address: a, labels: NO_LABELS, stop: undefined };
         this.addresses.set(a, info);
         (todo ??= []).push(info);
+        (asked ??= []).push(a);
       }
       infos[k] = info;
     }
     if (todo !== undefined) {
-      const found = this.deps.labels.lookup(todo.map((i) => i.address));
-      for (const i of todo) i.labels = found.get(i.address) ?? NO_LABELS;
+      const found = this.deps.labels.lookup(asked!);
+      // most addresses carry no label: nothing to read back then
+      if (found.size > 0) for (const i of todo) i.labels = found.get(i.address) ?? NO_LABELS;
     }
     return infos;
   }
