@@ -1,0 +1,97 @@
+// Build step (npm run bundle, before bin/code-cache.js): esbuild bundles the CLI into
+// dist/btctrace.cjs, the file bin/btctrace.js runs (see bin/bundle.js). The packages named in
+// EXTERNAL stay outside it (native code, or too big and rarely used), required at run time.
+//
+// axios goes in from its ES module sources rather than its prebuilt node build, so that what
+// btctrace never uses of it is left out or made lazy, and loading it costs less on the way to
+// the first request (the transport always names the http adapter and sends no forms):
+// - the fetch and XMLHttpRequest adapters: the fetch one probes globalThis fetch, Request and
+//   ReadableStream as it loads, which makes node load undici (some 30 ms here); the xhr one is
+//   `false` in node in any case;
+// - form-data (and mime-db with it, a 160 kB table), for multipart bodies: a stand-in that
+//   throws if a form is ever built;
+// - utils.js's look at globalThis.FormData (undici again), done on the first isFormData() call
+//   instead of at load.
+// Each replaced text is checked to be there, so an axios update that moves it fails the build.
+import { readFile } from 'node:fs/promises';
+import { build } from 'esbuild';
+
+const EXTERNAL = [
+  'better-sqlite3',
+  'tiny-secp256k1',
+  'cytoscape',
+  'cytoscape-dagre',
+  '@google-cloud/bigquery',
+];
+
+const STUBS = {
+  // adapters.js reads getFetch (for adapter: 'fetch') and the default export (unused)
+  fetch: 'export const getFetch = () => false;\nexport default false;\n',
+  xhr: 'export default false;\n',
+  'form-data': `export default class FormData {
+  constructor() {
+    throw new Error('btctrace: form-data is not in the bundle (btctrace sends no multipart bodies)');
+  }
+}
+`,
+};
+
+const FORM_DATA_PROBE = "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;";
+const FORM_DATA_USE = 'if (FormDataCtor && thing instanceof FormDataCtor) return true;';
+
+/** utils.js with the globalThis.FormData look moved from load time into isFormData(). */
+function lazyFormDataProbe(source, file) {
+  if (!source.includes(FORM_DATA_PROBE) || !source.includes(FORM_DATA_USE))
+    throw new Error(`build-bundle: ${file} no longer has the FormData probe this build makes lazy`);
+  return source
+    .replace(
+      FORM_DATA_PROBE,
+      'let FormDataCtor; // the class, or false without one; undefined until the first isFormData()\n' +
+        "const formDataCtor = () => (FormDataCtor ??= typeof G.FormData !== 'undefined' ? G.FormData : false);",
+    )
+    .replace(FORM_DATA_USE, 'if (formDataCtor() && thing instanceof FormDataCtor) return true;');
+}
+
+const trimAxios = {
+  name: 'trim-axios',
+  setup(b) {
+    // the import in src/sources/http-exchange.ts: the ES module build instead, by its package name
+    b.onResolve({ filter: /^axios\/dist\/node\/axios\.cjs$/ }, (args) =>
+      b.resolve('axios', { kind: 'import-statement', resolveDir: args.resolveDir }),
+    );
+    b.onResolve({ filter: /^\.\/(fetch|xhr)\.js$/ }, (args) =>
+      /[\\/]axios[\\/]lib[\\/]adapters$/.test(args.resolveDir)
+        ? { path: args.path.slice(2, -3), namespace: 'axios-stub' }
+        : undefined,
+    );
+    b.onResolve({ filter: /^form-data$/ }, (args) =>
+      /[\\/]axios[\\/]lib[\\/]/.test(args.importer)
+        ? { path: 'form-data', namespace: 'axios-stub' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'axios-stub' }, (args) => ({
+      contents: STUBS[args.path],
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /[\\/]axios[\\/]lib[\\/]utils\.js$/ }, async (args) => ({
+      contents: lazyFormDataProbe(await readFile(args.path, 'utf8'), args.path),
+      loader: 'js',
+    }));
+  },
+};
+
+await build({
+  entryPoints: ['src/cli/main.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // import() becomes require(): bin/bundle.js compiles the bundle as a script, which cannot import()
+  supported: { 'dynamic-import': false },
+  outfile: 'dist/btctrace.cjs',
+  external: EXTERNAL,
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "var importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [trimAxios],
+  logLevel: 'warning',
+});
