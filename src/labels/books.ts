@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Label } from './label.js';
+import type { Label, LabelBook } from './label.js';
 import { MemoryLabelBook } from './memory-book.js';
 import { readPlainList } from './plain-list.js';
 
@@ -29,9 +29,24 @@ export function bundledOfacFile(): string {
   return path.join(dir, files[files.length - 1]!);
 }
 
-/** The bundled OFAC snapshot as a book (mainnet addresses). */
-export function bundledOfacBook(file = bundledOfacFile()): MemoryLabelBook {
-  const list = readPlainList(readFileSync(file, 'utf8'), file, BUNDLED_OFAC_NAME, {});
+/**
+ * The bundled OFAC snapshot as a book (mainnet addresses). The file is read now; its addresses
+ * are checked and indexed when the book is first asked (some 10 ms for its 435 lines), so a
+ * live trace sends its first request before, not after, that work.
+ */
+export function bundledOfacBook(file = bundledOfacFile()): LabelBook {
+  const text = readFileSync(file, 'utf8');
+  let book: MemoryLabelBook | undefined;
+  const open = (): MemoryLabelBook => (book ??= ofacBook(text, file));
+  return {
+    lookup: (addresses) => open().lookup(addresses),
+    vocabulary: () => open().vocabulary(),
+    lists: () => open().lists(),
+  };
+}
+
+function ofacBook(text: string, file: string): MemoryLabelBook {
+  const list = readPlainList(text, file, BUNDLED_OFAC_NAME, {});
   const byAddress = new Map<string, Label[]>();
   for (const r of list.labels) {
     const l: Label = {
