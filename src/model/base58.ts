@@ -42,3 +42,33 @@ export function fromBase58Check(addr: string): { version: number; hash: Uint8Arr
   for (let i = 0; i < 4; i++) if (sum[i] !== bytes[21 + i]) throw new Error(`${addr}: bad base58 checksum`);
   return { version: bytes[0]!, hash: bytes.slice(1, 21) };
 }
+
+/**
+ * The base58check address of a 20-byte hash under a version byte, as bitcoinjs-lib's
+ * address.toBase58Check writes it (the source checks derive one for every legacy output they
+ * read, so its cold pure-JS hash cost a demo trace some 5 ms).
+ */
+export function toBase58Check(hash: Uint8Array, version: number): string {
+  const bytes = new Uint8Array(25);
+  bytes[0] = version;
+  bytes.set(hash, 1);
+  bytes.set(sha256(sha256(bytes.subarray(0, 21))).subarray(0, 4), 21);
+  // repeated division by 58, most significant digit first; each leading zero byte is a "1"
+  const digits: number[] = [];
+  for (const byte of bytes) {
+    let carry = byte;
+    for (let i = 0; i < digits.length; i++) {
+      carry += digits[i]! << 8;
+      digits[i] = carry % 58;
+      carry = (carry / 58) | 0;
+    }
+    while (carry > 0) {
+      digits.push(carry % 58);
+      carry = (carry / 58) | 0;
+    }
+  }
+  let out = '';
+  for (let k = 0; k < 25 && bytes[k] === 0; k++) out += '1';
+  for (let i = digits.length - 1; i >= 0; i--) out += ALPHABET[digits[i]!];
+  return out;
+}
