@@ -21,6 +21,10 @@
 // codes start with ESC or CSI, no emoji is made of these characters (checked over all 1.08
 // million strings of up to three of them), none is a control, combining or full-width one.
 // Anything else goes to string-width itself.
+//
+// commander requires node:child_process as it loads, for executable subcommands (btctrace has
+// none); loading it (and dgram, net with it) cost some 12 ms under --cpu-prof before a command
+// could start. commander gets a stand-in that requires the module on the first use.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -111,6 +115,26 @@ const fastWidth = {
   },
 };
 
+const LAZY_CHILD_PROCESS = `let real;
+const load = () => (real ??= require('node:child_process'));
+module.exports = new Proxy({}, { get: (_target, key) => load()[key], has: (_target, key) => key in load() });
+`;
+
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.namespace === 'file' && /[\\/]commander[\\/]/.test(args.importer)
+        ? { path: 'child_process (lazy, for commander)', namespace: 'lazy-child-process' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: LAZY_CHILD_PROCESS,
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   entryPoints: ['src/cli/main.ts'],
   bundle: true,
@@ -123,6 +147,6 @@ await build({
   external: EXTERNAL,
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "var importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [trimAxios, fastWidth],
+  plugins: [trimAxios, fastWidth, lazyChildProcess],
   logLevel: 'warning',
 });
