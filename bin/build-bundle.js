@@ -24,7 +24,8 @@
 //
 // commander requires node:child_process as it loads, for executable subcommands (btctrace has
 // none); loading it (and dgram, net with it) cost some 12 ms under --cpu-prof before a command
-// could start. commander gets a stand-in that requires the module on the first use.
+// could start. axios's http adapter imports http2, used only for httpVersion 2 (btctrace asks
+// for 1.1). Both get a stand-in that requires the module on its first use.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -115,21 +116,37 @@ const fastWidth = {
   },
 };
 
-const LAZY_CHILD_PROCESS = `let real;
-const load = () => (real ??= require('node:child_process'));
-module.exports = new Proxy({}, { get: (_target, key) => load()[key], has: (_target, key) => key in load() });
+/** Built-in modules that these packages get as stand-ins requiring them on first use. */
+const LAZY_BUILTINS = [
+  { name: 'node:child_process', importer: /[\\/]commander[\\/]/ },
+  { name: 'http2', importer: /[\\/]axios[\\/]lib[\\/]/ },
+];
+
+// __esModule is answered without loading (no built-in has it): esbuild's interop asks for it
+const lazyModule = (name) => `let real;
+const load = () => (real ??= require(${JSON.stringify(name)}));
+module.exports = new Proxy(
+  {},
+  {
+    get: (_target, key) => (key === '__esModule' ? undefined : load()[key]),
+    has: (_target, key) => key in load(),
+  },
+);
 `;
 
-const lazyChildProcess = {
-  name: 'lazy-child-process',
+const lazyBuiltins = {
+  name: 'lazy-builtins',
   setup(b) {
-    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
-      args.namespace === 'file' && /[\\/]commander[\\/]/.test(args.importer)
-        ? { path: 'child_process (lazy, for commander)', namespace: 'lazy-child-process' }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
-      contents: LAZY_CHILD_PROCESS,
+    for (const { name, importer } of LAZY_BUILTINS) {
+      const filter = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+      b.onResolve({ filter }, (args) =>
+        args.namespace === 'file' && importer.test(args.importer)
+          ? { path: name, namespace: 'lazy-builtin' }
+          : undefined,
+      );
+    }
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: lazyModule(args.path),
       loader: 'js',
     }));
   },
@@ -147,6 +164,6 @@ await build({
   external: EXTERNAL,
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "var importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [trimAxios, fastWidth, lazyChildProcess],
+  plugins: [trimAxios, fastWidth, lazyBuiltins],
   logLevel: 'warning',
 });
