@@ -5,8 +5,11 @@ import { closestTerm, KNOWN_TERMS } from '../labels/taxonomy.js';
 import { InputError } from '../model/errors.js';
 
 export function checkStopAt(stopAt: readonly string[], book: LabelBook): void {
-  if (stopAt.length === 0) return;
-  const known = new Set<string>([...KNOWN_TERMS, 'coinjoin', ...book.vocabulary()]);
+  // the book's words only when a term is not a taxonomy one: the default ("exchange") never
+  // makes the bundled OFAC book index its list before the first request (books.ts)
+  const terms = new Set<string>([...KNOWN_TERMS, 'coinjoin']);
+  if (stopAt.every((c) => terms.has(c))) return;
+  const known = new Set<string>([...terms, ...book.vocabulary()]);
   for (const c of stopAt) {
     if (known.has(c)) continue;
     const near = closestTerm(c, [...known].sort());

@@ -1,7 +1,8 @@
 // The label store file: opening it, its schema, and the error that names the file. One row per
 // label (several per address), one per imported list, one per actor; a list's labels go with it.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { InputError } from '../model/errors.js';
 
@@ -50,12 +51,17 @@ function unusable(file: string, why: string): InputError {
   return new InputError(`${file}: not a usable btctrace label store (${why}); choose another --labels-db`);
 }
 
+// Loaded when a store is opened: every command imports this module (through its --labels-db
+// option), and most runs, a fresh install's among them, have no store to open.
+let DatabaseClass: typeof Database | undefined;
+
 /** Opens (and with create, makes) the store; InputError naming the file when it is not one. */
 export function openLabelsDb(file: string, create: boolean): Database.Database {
   if (create) mkdirSync(path.dirname(file), { recursive: true });
+  DatabaseClass ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
   let db: Database.Database;
   try {
-    db = new Database(file, { timeout: BUSY_TIMEOUT_MS, fileMustExist: !create });
+    db = new DatabaseClass(file, { timeout: BUSY_TIMEOUT_MS, fileMustExist: !create });
   } catch (e) {
     throw unusable(file, e instanceof Error ? e.message : String(e));
   }

@@ -12,15 +12,12 @@
 // - Formula-injection guard on text cells only (see guardText); numbers are written as plain
 //   decimal integers, so a spreadsheet sums them.
 
-import { createRequire } from 'node:module';
-import type { stringify as Stringify } from 'csv-stringify/sync';
+import { stringify } from 'csv-stringify/sync';
 import { safeText } from './escape.js';
 import type { TraceResult } from '../trace/result.js';
 import { printRow, TRACE_COLUMNS, type Column } from './rows.js';
 import { sortRows } from '../trace/order.js';
 import { FIAT_COLUMNS, type FiatValues } from '../prices/fiat.js';
-
-let stringify: typeof Stringify | undefined;
 
 export interface CsvOptions {
   /** Add the `cluster` column (runs with --cluster). */
@@ -68,8 +65,5 @@ export function traceCsv(result: TraceResult, opts: CsvOptions = {}): string {
     records.push(record);
   }
   // The header is written as an ordinary record so an empty trace still gets it.
-  // csv-stringify is loaded on the first CSV written: table and JSON runs never need it.
-  stringify ??= (createRequire(import.meta.url)('csv-stringify/sync') as { stringify: typeof Stringify })
-    .stringify;
   return stringify(records, { record_delimiter: '\n', eof: true });
 }

@@ -4,8 +4,7 @@
 // The width: the terminal's own when stdout is one; otherwise $COLUMNS when it is a whole number
 // (so `COLUMNS=160 btctrace ... | less` can ask for more), else 100: a table piped or written to a
 // file does not change with the window it was started from.
-import { createRequire } from 'node:module';
-import type Table from 'cli-table3';
+import Table from 'cli-table3';
 
 /** Width used when stdout is not a terminal and $COLUMNS is not set. */
 export const DEFAULT_WIDTH = 100;
@@ -93,8 +92,6 @@ export function fitWidths(rows: string[][], wrappable: boolean[], max: number): 
 
 export type FitCell = string | number | { content: string; hAlign: 'left' | 'right' };
 
-let TableClass: typeof Table | undefined;
-
 const cellText = (c: FitCell): string => (typeof c === 'object' ? c.content : String(c));
 
 /**
@@ -109,10 +106,7 @@ export function fittedTable(
   width: number | null,
 ): string {
   const widths = width === null ? null : fitWidths([head, ...rows.map((r) => r.map(cellText))], wrap, width);
-  // cli-table3 is loaded on the first table drawn (as in table.ts): a trace run imports this
-  // module for terminalWidth and must not load it for CSV or JSON.
-  TableClass ??= createRequire(import.meta.url)('cli-table3') as typeof Table;
-  const t = new TableClass({ head, style, ...(widths && { colWidths: widths }) });
+  const t = new Table({ head, style, ...(widths && { colWidths: widths }) });
   for (const r of rows)
     t.push(
       widths

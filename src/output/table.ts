@@ -7,8 +7,7 @@
 // Text that came from outside (labels, notes, warnings) has its control characters escaped, so a
 // tags file cannot send escape sequences to the analyst's terminal.
 
-import { createRequire } from 'node:module';
-import type Table from 'cli-table3';
+import Table from 'cli-table3';
 import { safeText } from './escape.js';
 import type { FlowRow, TraceResult } from '../trace/result.js';
 import { formatBtc, roundSat } from './amount.js';
@@ -61,17 +60,13 @@ function addressCell(row: FlowRow, full: boolean): string {
   return full || a.length <= ADDRESS_MAX ? a : shortMiddle(a, ADDRESS_HEAD, ADDRESS_TAIL);
 }
 
-// Loaded on the first table drawn: CSV and JSON runs never need it.
-let TableClass: typeof Table | undefined;
-
 function newTable(
   head: string[],
   aligns: ('left' | 'right')[],
   color: boolean,
   colWidths: number[] | null = null,
 ): Table.Table {
-  TableClass ??= createRequire(import.meta.url)('cli-table3') as typeof Table;
-  return new TableClass({
+  return new Table({
     head,
     colAligns: aligns,
     ...(colWidths && { colWidths }),

@@ -44,8 +44,9 @@ let axiosLoaded: Promise<AxiosStatic> | undefined;
 /**
  * axios, loaded when the first live transport is made (offline runs never load it), from its
  * CommonJS build: one file that loads in about half the time of its ES module tree. Imported,
- * not required, so that the bundled CLI (npm run bundle) carries it and what it requires
- * inside, still run only when asked: loading it there is ~135 ms instead of ~195 ms here.
+ * not required, so that the bundled CLI (npm run bundle) carries it, still run only when asked;
+ * the bundle takes this import from axios's ES module sources instead, without the parts the
+ * transport never uses (bin/build-bundle.js).
  */
 function loadAxios(): Promise<AxiosStatic> {
   axiosLoaded ??= import('axios/dist/node/axios.cjs').then((m) => m.default);

@@ -3,6 +3,7 @@
 
 import { address as btcAddress, networks, Transaction, type Network } from 'bitcoinjs-lib';
 import type { NetworkName } from '../model/address.js';
+import { toBase58Check } from '../model/base58.js';
 import type { Tx, TxOut } from '../model/tx.js';
 import { IntegrityError } from './errors.js';
 import { esploraPath } from './resources.js';
@@ -95,10 +96,8 @@ export function templateType(script: string): string | null {
 export function scriptAddress(script: string, network: NetworkName = 'mainnet'): string | null {
   const net = PARAMS[network];
   const type = templateType(script);
-  if (type === 'p2pkh')
-    return btcAddress.toBase58Check(Buffer.from(script.slice(6, 46), 'hex'), net.pubKeyHash);
-  if (type === 'p2sh')
-    return btcAddress.toBase58Check(Buffer.from(script.slice(4, 44), 'hex'), net.scriptHash);
+  if (type === 'p2pkh') return toBase58Check(Buffer.from(script.slice(6, 46), 'hex'), net.pubKeyHash);
+  if (type === 'p2sh') return toBase58Check(Buffer.from(script.slice(4, 44), 'hex'), net.scriptHash);
   const n = script.length / 2;
   if (n < 4 || n > 42) return null;
   const op = parseInt(script.slice(0, 2), 16);

@@ -1,7 +1,7 @@
 // The checks of one transaction on its own fields, which cost nothing: its fields hash to its
 // txid (txid_hash), each address and script type is its script's (address_script), and whether
 // a transaction involves an address (history_involves). src/sources/checks.ts applies them.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { NetworkName } from '../model/address.js';
 import type { Tx } from '../model/tx.js';
 import { IntegrityError } from './errors.js';
@@ -59,8 +59,8 @@ export function txidOfFields(tx: Tx): string {
     parts.push(value, varint(script.length), script);
   }
   parts.push(uint32(tx.locktime));
-  const once = createHash('sha256').update(Buffer.concat(parts)).digest();
-  return createHash('sha256').update(once).digest().reverse().toString('hex');
+  const once = hash('sha256', Buffer.concat(parts), 'buffer');
+  return hash('sha256', once, 'buffer').reverse().toString('hex');
 }
 
 /** The per-transaction checks (txid_hash, address_script); throws the first disagreement. */
