@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { address as btcAddress, crypto as btcCrypto } from 'bitcoinjs-lib';
 import { describe, expect, it } from 'vitest';
-import { decode25, fromBase58Check } from '../../src/model/base58.js';
+import { decode25, fromBase58Check, toBase58Check } from '../../src/model/base58.js';
+import { mulberry32 } from '../support/prng.js';
 import { bundledOfacFile } from '../../src/labels/books.js';
 
 const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
@@ -82,5 +83,32 @@ describe('base58check decoding', () => {
     );
     expect(decode25('1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa0')).toBeNull();
     expect(decode25('11A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa')).toBeNull();
+  });
+});
+
+describe('toBase58Check writes what bitcoinjs-lib writes', () => {
+  it('random hashes under the four address version bytes, and hashes with leading zero bytes', () => {
+    const rand = mulberry32(58);
+    const hashes: Uint8Array[] = [new Uint8Array(20), new Uint8Array(20).fill(0xff)];
+    for (let zeros = 1; zeros <= 3; zeros++) {
+      const h = new Uint8Array(20).fill(7);
+      h.fill(0, 0, zeros);
+      hashes.push(h);
+    }
+    for (let k = 0; k < 2_000; k++) hashes.push(Uint8Array.from({ length: 20 }, () => Math.floor(rand() * 256)));
+    let checked = 0;
+    for (const version of [0x00, 0x05, 0x6f, 0xc4]) {
+      for (const h of hashes) {
+        expect(toBase58Check(h, version)).toBe(btcAddress.toBase58Check(Buffer.from(h), version));
+        checked++;
+      }
+    }
+    expect(checked).toBe(4 * 2_005);
+  });
+
+  it('version 0 and an all-zero hash: 21 leading zero bytes are 21 "1"s, as in the burn address', () => {
+    const a = toBase58Check(new Uint8Array(20), 0);
+    expect(a).toBe('1111111111111111111114oLvT2');
+    expect(fromBase58Check(a)).toEqual({ version: 0, hash: new Uint8Array(20) });
   });
 });
