@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -11,8 +10,11 @@ import { startEsploraServer, type EsploraServer } from '../support/esplora-serve
 import { gatedProxy } from '../support/gated-proxy.js';
 import { loadDemoChain, readDemoChainFile } from '../support/load-chain.js';
 import { captureIO, DEMO_DIR, DEMO_TAGS, REPO, SHOP_A } from './helpers.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
 
-const tmp = (p: string) => mkdtempSync(path.join(tmpdir(), `btctrace-${p}-`));
+afterAll(removeScratchDirs);
+
+const tmp = (p: string) => scratchDir(`btctrace-${p}-`);
 
 /** Every address that appears in the demo chain, in a fixed order. */
 function demoAddresses(): string[] {

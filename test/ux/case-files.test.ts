@@ -1,12 +1,14 @@
 // Issue 9, "case files that cannot be misread": driven through the built CLI (bin/btctrace.js).
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR, DEMO_TAGS, runBin, SHOP_A } from '../cli/helpers.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
+
+afterAll(removeScratchDirs);
 
 const DEMO = ['trace', SHOP_A, '--offline', DEMO_DIR, '--tags', DEMO_TAGS, '--hops', '6'];
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'btctrace-ux-'));
+const tmp = () => scratchDir('btctrace-ux-');
 
 describe('format follows the -o extension', () => {
   it('writes CSV into case.csv without --format, JSON into .json, JSON Lines into .jsonl', () => {
