@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -15,6 +15,10 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
+    // Vitest's default is one worker fewer than the cores: one on the 2-core CI machine, where
+    // each file's fork and imports (about a second) then add up one after another, and the
+    // worker sits idle while a spawned CLI or loopback server works. Two files at a time there.
+    maxWorkers: availableParallelism(),
     globalSetup: ['test/support/global-setup.ts'],
     // The CLI caches explorer answers under the XDG cache dir and keeps labels under the XDG data
     // dir by default: keep tests (and the binaries they spawn, which inherit this) away from the
