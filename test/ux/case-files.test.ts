@@ -81,11 +81,15 @@ describe('--stop-at is checked', () => {
   });
 
   it('accepts taxonomy terms, "coinjoin", "none", and categories found only in the tags file', () => {
-    for (const v of ['mixing_service,exchange', 'coinjoin', 'none', 'gambling']) {
-      expect(runBin([...DEMO, '--stop-at', v, '--format', 'csv']).code).toBe(0);
-    }
+    const runs = new Map(
+      ['mixing_service,exchange', 'coinjoin', 'none', 'gambling'].map((v) => [
+        v,
+        runBin([...DEMO, '--stop-at', v, '--format', 'csv']),
+      ]),
+    );
+    for (const r of runs.values()) expect(r.code).toBe(0);
     // stopping at gambling stops at LuckyDice; the default (exchange) leaves it unspent
-    const g = runBin([...DEMO, '--stop-at', 'gambling', '--format', 'csv']).stdout;
+    const g = runs.get('gambling')!.stdout;
     expect(g).toMatch(/1E7LE5A9vRg61RiViunDon5YmkJZcEGQcb,15000000,6353950,stopped,/);
   });
 
