@@ -1,12 +1,14 @@
 // Labels flowing into every output of the demo case: trace (with cluster inheritance), cluster,
 // tx and address; the exposure command's figures; --stop-at-label and --stop-at checking.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR, DEMO_TAGS, runBin, SHOP_A } from '../cli/helpers.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
 
-const DIR = mkdtempSync(path.join(tmpdir(), 'btctrace-labels-'));
+afterAll(removeScratchDirs);
+
+const DIR = scratchDir('btctrace-labels-');
 const OWNER = '3Q1nY8fjcEp7Yi2TtrF97pQQffdmqfK4Lg'; // co-spends with the shop's address in the demo
 const EXX = '3DcAsiagxGibYHvtvXZLCxtCPQcA8B73u1';
 const EXX2 = '3MEYUEpu7hviv3pjRqszf2WyPn3N4jwp6i';

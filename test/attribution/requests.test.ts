@@ -1,15 +1,17 @@
 // Records-request sheets: the hand-computed case through the trace JSON (pure), then the demo
 // case end to end through the binary, including the manifest check that refuses a changed file.
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { traceJson } from '../../src/output/json.js';
 import { entitySheets, fileStem, traceRows } from '../../src/requests/sheets.js';
 import { sheetCsv, sheetMarkdown } from '../../src/requests/render.js';
 import { txidOf } from '../trace/fake-chain.js';
 import { META } from '../output/load.js';
 import { DEMO_DIR, DEMO_TAGS, runBin, SHOP_A } from '../cli/helpers.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
+
+afterAll(removeScratchDirs);
 import { runCase, X1, X2, G } from './case.js';
 
 describe('entitySheets, hand-computed case', () => {
@@ -86,7 +88,7 @@ describe('entitySheets, hand-computed case', () => {
 });
 
 describe('btctrace requests (demo case)', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'btctrace-requests-'));
+  const dir = scratchDir('btctrace-requests-');
   const trace = path.join(dir, 'case.json');
   const made = runBin([
     'trace',

@@ -1,15 +1,17 @@
 // A frontier at a time: the number of BigQuery queries for an N-seed, H-hop run stays at most
 // H + 2 whatever N, for one trace of N seeds and for a batch of N seeds; and the frontier
 // statements name the partitions (block months) once they are known.
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from '../cli/helpers.js';
-import { fakeBigQuery, fakeCredentials } from '../support/bigquery-fake.js';
+import { fakeBigQuery, fakeCredentials, dropCredentials } from '../support/bigquery-fake.js';
 import { seedChains } from '../support/seed-chains.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
+
+afterAll(removeScratchDirs);
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -19,6 +21,7 @@ afterEach(() => nock.abortPendingRequests());
 afterAll(() => {
   nock.cleanAll();
   nock.enableNetConnect();
+  dropCredentials();
 });
 
 async function traceCount(n: number, hops: number) {
@@ -113,7 +116,7 @@ describe('queries per run on --provider bigquery', () => {
   it('a batch of 60 seeds runs in lockstep: at most hops + 2 queries for the whole batch', async () => {
     const hops = 3;
     const { chain, seeds } = seedChains(60, hops);
-    const dir = mkdtempSync(join(tmpdir(), 'btctrace-bq-batch-'));
+    const dir = scratchDir('btctrace-bq-batch-');
     const list = join(dir, 'seeds.txt');
     writeFileSync(list, seeds.join('\n') + '\n');
     const fake = fakeBigQuery(chain);

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureIO, DEMO_TAGS } from '../cli/helpers.js';
 import { loadDemoChain } from '../support/load-chain.js';
-import { fakeBigQuery, fakeCredentials } from '../support/bigquery-fake.js';
+import { fakeBigQuery, fakeCredentials, dropCredentials } from '../support/bigquery-fake.js';
 
 // The demo's shops but ShopB, whose one payment is still in the mempool (the export holds
 // confirmed transactions only, so the fake answers it with no block height: an error, as it should).
@@ -25,6 +25,7 @@ afterEach(() => nock.abortPendingRequests());
 afterAll(() => {
   nock.cleanAll();
   nock.enableNetConnect();
+  dropCredentials();
 });
 
 // measured here: seeds x hops -> queries (each after its dry run)

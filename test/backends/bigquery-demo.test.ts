@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureIO, DEMO_DIR, DEMO_TAGS, SHOP_A } from '../cli/helpers.js';
 import { loadDemoChain } from '../support/load-chain.js';
-import { fakeBigQuery, fakeCredentials } from '../support/bigquery-fake.js';
+import { fakeBigQuery, fakeCredentials, dropCredentials } from '../support/bigquery-fake.js';
 
 const DEMO_ARGS = ['trace', SHOP_A, '--tags', DEMO_TAGS, '--hops', '6', '--format', 'csv'];
 
@@ -17,6 +17,7 @@ afterEach(() => nock.abortPendingRequests());
 afterAll(() => {
   nock.cleanAll();
   nock.enableNetConnect();
+  dropCredentials();
 });
 
 async function run(args: string[]) {

@@ -1,8 +1,7 @@
 // Cost and failure behaviour of --provider bigquery: the dry-run limit (at the boundary), errors
 // BigQuery answers with (quota, billing, bytes-billed limit, auth), polling and paging of
 // results, values that are not integer strings, and option checks. Through nock, no network.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -11,7 +10,10 @@ import { QueryRunner, type RequestClient } from '../../src/sources/bigquery/clie
 import { parseBytesOption } from '../../src/cli/bigquery-options.js';
 import { captureIO, DEMO_DIR, DEMO_TAGS, SHOP_A } from '../cli/helpers.js';
 import { loadDemoChain } from '../support/load-chain.js';
-import { API, PROJECT, fakeBigQuery, fakeCredentials } from '../support/bigquery-fake.js';
+import { API, PROJECT, dropCredentials, fakeBigQuery, fakeCredentials } from '../support/bigquery-fake.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
+
+afterAll(removeScratchDirs);
 
 const BQ = ['trace', SHOP_A, '--tags', DEMO_TAGS, '--hops', '6', '--format', 'csv', '--provider', 'bigquery'];
 const QUERIES = `/bigquery/v2/projects/${PROJECT}/queries`;
@@ -19,7 +21,10 @@ const QUERIES = `/bigquery/v2/projects/${PROJECT}/queries`;
 beforeAll(() => nock.disableNetConnect());
 beforeEach(() => void fakeCredentials());
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+afterAll(() => {
+  nock.enableNetConnect();
+  dropCredentials();
+});
 
 async function run(args: string[]) {
   const io = captureIO();
@@ -234,7 +239,7 @@ describe('billing project and manifest', () => {
 
   it('the manifest records the data source, queries, dry runs and bytes', async () => {
     const fake = fakeBigQuery(loadDemoChain(), { bytes: () => 123_456 });
-    const dir = mkdtempSync(join(tmpdir(), 'btctrace-bq-manifest-'));
+    const dir = scratchDir('btctrace-bq-manifest-');
     const out = join(dir, 'trace.csv');
     const r = await run([...BQ, '-o', out, '-q']);
     expect(r.code).toBe(0);

@@ -1,14 +1,16 @@
 // batch --provider graphsense: each seed's CSV is the Esplora offline batch's (but for rows of
 // unconfirmed transactions, which GraphSense does not hold), with GraphSense tags in place of
 // --tags; one client for the whole batch, so the calls of the N-seed, H-hop batch are counted.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureIO, DEMO_DIR, DEMO_TAGS } from '../cli/helpers.js';
 import { emptyCalls, GraphSenseChain, gsKind } from '../support/graphsense-chain.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
+
+afterAll(removeScratchDirs);
 
 const BASE = 'https://graphsense.test';
 const SHOPS = [
@@ -48,7 +50,7 @@ const confirmedOnly = (csv: string) =>
 
 describe('batch --provider graphsense', () => {
   it('4 seeds x 4 hops: the same per-seed CSV as the Esplora batch, within the bulk bound', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'gs-batch-'));
+    const dir = scratchDir('gs-batch-');
     const list = path.join(dir, 'seeds.txt');
     writeFileSync(list, SHOPS.join('\n') + '\n');
     const es = await batch(list, path.join(dir, 'esplora'), ['--offline', DEMO_DIR, '--tags', DEMO_TAGS]);

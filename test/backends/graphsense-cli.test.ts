@@ -1,14 +1,16 @@
 // --provider graphsense through the CLI: the key in the Authorization header and nowhere else,
 // one-line auth and quota errors (exit 1), bounded 429 retries, refused options (exit 2), the
 // manifest's record of the checks that cannot run on GraphSense answers, and call counts.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureIO, DEMO_DIR, DEMO_TAGS, SHOP_A } from '../cli/helpers.js';
 import { emptyCalls, GraphSenseChain, gsKind, type GsKind } from '../support/graphsense-chain.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
+
+afterAll(removeScratchDirs);
 
 const BASE = 'https://graphsense.test';
 const KEY = 'gs-key-0123456789abcdef';
@@ -62,7 +64,7 @@ const TRACE = ['trace', SHOP_A, '--tags', DEMO_TAGS, '--hops', '6', '--format', 
 
 describe('GraphSense API key and failures', () => {
   it('sends GRAPHSENSE_API_KEY as the Authorization header, and writes it nowhere', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'gs-'));
+    const dir = scratchDir('gs-');
     const out = path.join(dir, 'trace.csv');
     const { auth } = serve();
     const r = await run([...TRACE, ...GS, '-o', out], { GRAPHSENSE_API_KEY: KEY });
@@ -148,7 +150,7 @@ describe('options GraphSense refuses (exit 2, one line)', () => {
 
 describe('manifest checks on GraphSense answers', () => {
   it('txid_hash and address_script are recorded as not run, the others as run', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'gs-'));
+    const dir = scratchDir('gs-');
     const out = path.join(dir, 'trace.csv');
     serve();
     expect((await run([...TRACE, ...GS, '-o', out])).code).toBe(0);

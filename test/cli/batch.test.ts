@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -11,8 +10,11 @@ import { startEsploraServer, type EsploraServer } from '../support/esplora-serve
 import { gatedProxy } from '../support/gated-proxy.js';
 import { loadDemoChain, readDemoChainFile } from '../support/load-chain.js';
 import { captureIO, DEMO_DIR, DEMO_TAGS, REPO, SHOP_A } from './helpers.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
 
-const tmp = (p: string) => mkdtempSync(path.join(tmpdir(), `btctrace-${p}-`));
+afterAll(removeScratchDirs);
+
+const tmp = (p: string) => scratchDir(`btctrace-${p}-`);
 
 /** Every address that appears in the demo chain, in a fixed order. */
 function demoAddresses(): string[] {
@@ -204,15 +206,8 @@ describe('batch against a loopback explorer: resume and interruption', () => {
     '--quiet',
   ];
 
-  /** Runs the binary to its end. */
-  function runChild(argv: string[]): Promise<number | null> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [path.join(REPO, 'bin/btctrace.js'), ...argv], {
-        stdio: 'ignore',
-      });
-      child.on('close', (code) => resolve(code));
-    });
-  }
+  /** Runs a batch to its end in this process: what a kill or Ctrl-C interrupts is the child of runGated. */
+  const runHere = (argv: string[]) => main(argv, captureIO());
 
   /**
    * Runs the batch through a gated proxy that holds requests once `holdWhen()` is true, and
@@ -273,7 +268,7 @@ describe('batch against a loopback explorer: resume and interruption', () => {
     const list = path.join(dir, 'list.txt');
     writeFileSync(list, seeds.join('\n') + '\n');
     const ref = path.join(dir, 'ref');
-    expect(await runChild(args(list, ref))).toBe(0);
+    expect(await runHere(args(list, ref))).toBe(0);
     const expected = results(ref);
     let kills = 0;
     // kill when 0 (still starting), 3, 10 and 20 of the 24 seeds are finished: the proxy holds
@@ -300,7 +295,7 @@ describe('batch against a loopback explorer: resume and interruption', () => {
       // whatever is already under a final name is complete and correct (temp files are dot-files)
       const visible = existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.csv')) : [];
       for (const f of visible) expect(readFileSync(path.join(out, f), 'utf8')).toBe(expected[f]);
-      expect(await runChild(args(list, out))).toBe(0);
+      expect(await runHere(args(list, out))).toBe(0);
       expect(results(out)).toEqual(expected);
     }
     expect(kills).toBeGreaterThanOrEqual(3); // the kills landed mid-batch, not after it
@@ -322,7 +317,7 @@ describe('batch against a loopback explorer: resume and interruption', () => {
     expect(interrupted).toBeGreaterThan(0);
     expect(ok + interrupted).toBe(seeds.length);
     // the rerun finishes the rest and reuses the finished seeds
-    expect(await runChild(args(list, out))).toBe(0);
+    expect(await runHere(args(list, out))).toBe(0);
     const after = parseSummary(readFileSync(path.join(out, 'summary.csv'), 'utf8'));
     expect(after.every((r) => r.status === 'ok')).toBe(true);
   });

@@ -1,10 +1,12 @@
 // tx, address, cluster and trace --cluster over the demo recording, in-process.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureIO, DEMO_DIR, DEMO_TAGS, SHOP_A } from './helpers.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
+
+afterAll(removeScratchDirs);
 
 const SHOP = [
   SHOP_A,
@@ -179,7 +181,7 @@ describe('btctrace trace --cluster --change-heuristics', () => {
     expect(lines.filter((l) => l.includes('change:address-type')).length).toBeGreaterThanOrEqual(2);
   });
   it('writes a manifest next to -o and verify catches an edit', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'btctrace-verify-'));
+    const dir = scratchDir('btctrace-verify-');
     const file = path.join(dir, 'case.csv');
     expect(
       (await run(['trace', SHOP_A, '--offline', DEMO_DIR, '--format', 'csv', '-o', file, '--quiet'])).code,

@@ -1,7 +1,5 @@
 // End to end over HTTP: a loopback Esplora server over the demo chain, driven through the CLI.
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -10,6 +8,9 @@ import { createSource } from '../../src/sources/index.js';
 import { startEsploraServer, type EsploraServer } from '../support/esplora-server.js';
 import { chainFromRealdata, loadDemoChain, REALDATA_DIR } from '../support/load-chain.js';
 import { captureIO, DEMO_DIR, DEMO_TAGS, SHOP_A } from '../cli/helpers.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
+
+afterAll(removeScratchDirs);
 
 const TRACE = ['trace', SHOP_A, '--tags', DEMO_TAGS, '--hops', '10', '--format', 'csv', '--min-sat', '1000'];
 
@@ -67,7 +68,7 @@ describe('trace through a loopback Esplora server (demo case)', () => {
   });
 
   it('--record then --offline replays the same trace with no network', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'btctrace-rec-'));
+    const dir = scratchDir('btctrace-rec-');
     const live = captureIO();
     await main([...TRACE, '--model', 'tiho', '--api-url', server.url, '--record', dir, '--quiet'], live);
     const replay = captureIO();
@@ -124,7 +125,7 @@ describe.skipIf(!haveRealdata)('real data: Colonial Pipeline ransom, affiliate t
     const server = await startEsploraServer(chainFromRealdata(colonial));
     try {
       const FBI = 'bc1qpx7vyv5tp7dm0g475ev527krg764t73dh77gls';
-      const tags = path.join(mkdtempSync(path.join(tmpdir(), 'btctrace-tags-')), 'tags.csv');
+      const tags = path.join(scratchDir('btctrace-tags-'), 'tags.csv');
       const { writeFileSync } = await import('node:fs');
       writeFileSync(tags, `address,label,category\n${FBI},FBI seizure wallet,law-enforcement\n`);
       for (const model of ['poison', 'haircut', 'fifo', 'lifo', 'tiho']) {

@@ -2,19 +2,20 @@
 // DOT, the GraphML is well-formed XML with the GraphML structure (python3's XML parser), bytes
 // are the same on every run, and hostile strings come through as text.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
 import { renderGraph } from '../../src/report/graph/index.js';
 import { buildGraph } from '../../src/report/graph/model.js';
 import { parseTraceDoc } from '../../src/report/graph/input.js';
 import { dotString } from '../../src/report/graph/dot.js';
 import { xmlText } from '../../src/report/graph/graphml.js';
 import { demoTrace, EVIL_ADDRESS, EVIL_LABEL, tamperedTrace } from './tampered.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
+
+afterAll(removeScratchDirs);
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const dir = mkdtempSync(path.join(tmpdir(), 'btctrace-graph-'));
+const dir = scratchDir('btctrace-graph-');
 const demo = readFileSync(demoTrace(dir));
 const tampered = readFileSync(tamperedTrace(dir));
 

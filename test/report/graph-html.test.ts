@@ -2,13 +2,15 @@
 // shows the node and edge counts worked out here from the JSON rows (not from the model code),
 // the labels, a node's rows on click, a search hit, no console errors, and a screenshot.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { CHROMIUM, launch, openReport } from './browser.js';
 import { EVIL_ADDRESS, EVIL_LABEL, tamperedTrace } from './tampered.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
+
+afterAll(removeScratchDirs);
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin/btctrace.js');
@@ -44,7 +46,7 @@ export function expectedCounts(rows: Row[]): { nodes: number; edges: number } {
   return { nodes: nodes.size, edges: edges.size };
 }
 
-const dir = mkdtempSync(path.join(tmpdir(), 'btctrace-report-'));
+const dir = scratchDir('btctrace-report-');
 const traceFile = path.join(dir, 'demo.json');
 const htmlFile = path.join(dir, 'case.html');
 

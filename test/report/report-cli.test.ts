@@ -1,13 +1,15 @@
 // The report command and the trace hunk through the built binary: formats from -o, the same
 // DOT from `trace` and from `report` of its JSON, and one-line errors with exit code 2.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, SEED, demoTrace } from './tampered.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'btctrace-report-cli-'));
+afterAll(removeScratchDirs);
+
+const dir = scratchDir('btctrace-report-cli-');
 const run = (...args: string[]) => spawnSync('node', [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
 const demoArgs = [
   'trace',

@@ -7,9 +7,9 @@
 // endpoint, so the official client runs its real Application Default Credentials path.
 
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import nock from 'nock';
 import type { EsploraTx, MemoryChain } from './memory.js';
 import { monthOf } from '../../src/sources/bigquery/sql.js';
@@ -166,6 +166,13 @@ export function fakeCredentials(): string {
     .post('/token')
     .reply(200, { access_token: 'fake-access-token', expires_in: 3600, token_type: 'Bearer' });
   return keyFile;
+}
+
+/** Removes the key file's dir (for a test file's afterAll); the next fakeCredentials() writes another. */
+export function dropCredentials(): void {
+  if (keyFile) rmSync(dirname(keyFile), { recursive: true, force: true });
+  keyFile = null;
+  delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
 }
 
 function writeKeyFile(): string {

@@ -2,12 +2,13 @@
 // case serves the demo recording with one field changed. An honest explorer gives the demo's
 // figures with exit 0; every lie must end in an error row naming the transaction, partial: true
 // and exit 1 — never a quietly different trace.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { EsploraServer } from '../support/esplora-server.js';
 import type { Answer, MemoryChain } from '../support/memory.js';
 import { startEsploraServer } from '../support/esplora-server.js';
 import { loadDemoChain } from '../support/load-chain.js';
 import { SHOP_A } from '../cli/helpers.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
 import {
   CONSOLIDATION,
   demoTrace,
@@ -21,6 +22,8 @@ import {
   tamperTx,
   type Tamper,
 } from './hostile.js';
+
+afterAll(removeScratchDirs);
 
 let server: EsploraServer | null = null;
 afterEach(async () => {
@@ -200,11 +203,10 @@ describe('a lying explorer, backward', () => {
 
 describe('the manifest', () => {
   it('counts each check for an offline run written with -o', async () => {
-    const { mkdtempSync, readFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
+    const { readFileSync } = await import('node:fs');
     const path = await import('node:path');
     const { DEMO_DIR, DEMO_TAGS } = await import('../cli/helpers.js');
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'btctrace-checks-')), 'case.csv');
+    const out = path.join(scratchDir('btctrace-checks-'), 'case.csv');
     const r = await run([
       'trace',
       SHOP_A,

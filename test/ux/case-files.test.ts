@@ -1,12 +1,14 @@
 // Issue 9, "case files that cannot be misread": driven through the built CLI (bin/btctrace.js).
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR, DEMO_TAGS, runBin, SHOP_A } from '../cli/helpers.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
+
+afterAll(removeScratchDirs);
 
 const DEMO = ['trace', SHOP_A, '--offline', DEMO_DIR, '--tags', DEMO_TAGS, '--hops', '6'];
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'btctrace-ux-'));
+const tmp = () => scratchDir('btctrace-ux-');
 
 describe('format follows the -o extension', () => {
   it('writes CSV into case.csv without --format, JSON into .json, JSON Lines into .jsonl', () => {
@@ -79,11 +81,15 @@ describe('--stop-at is checked', () => {
   });
 
   it('accepts taxonomy terms, "coinjoin", "none", and categories found only in the tags file', () => {
-    for (const v of ['mixing_service,exchange', 'coinjoin', 'none', 'gambling']) {
-      expect(runBin([...DEMO, '--stop-at', v, '--format', 'csv']).code).toBe(0);
-    }
+    const runs = new Map(
+      ['mixing_service,exchange', 'coinjoin', 'none', 'gambling'].map((v) => [
+        v,
+        runBin([...DEMO, '--stop-at', v, '--format', 'csv']),
+      ]),
+    );
+    for (const r of runs.values()) expect(r.code).toBe(0);
     // stopping at gambling stops at LuckyDice; the default (exchange) leaves it unspent
-    const g = runBin([...DEMO, '--stop-at', 'gambling', '--format', 'csv']).stdout;
+    const g = runs.get('gambling')!.stdout;
     expect(g).toMatch(/1E7LE5A9vRg61RiViunDon5YmkJZcEGQcb,15000000,6353950,stopped,/);
   });
 

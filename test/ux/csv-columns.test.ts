@@ -6,9 +6,13 @@ const DEMO = ['trace', SHOP_A, '--offline', DEMO_DIR, '--tags', DEMO_TAGS, '--ho
 const CSV_COLUMNS =
   'hop,txid,vout,address,value_sat,tainted_sat,status,value_btc,tainted_btc,block_height,block_time,label,category,script_type,spent_by,flags,note,abuse,label_confidence,label_source';
 
+// The plain demo CSV, spawned once: both tests only read it.
+let demoRun: ReturnType<typeof runBin> | undefined;
+const demo = () => (demoRun ??= runBin(DEMO));
+
 describe('CSV column contract', () => {
   it('keeps the first seven columns and adds value_btc,tainted_btc right after them', () => {
-    const r = runBin(DEMO);
+    const r = demo();
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(CSV_COLUMNS);
     for (const l of lines.slice(1)) {
@@ -25,7 +29,7 @@ describe('CSV column contract', () => {
 
   it('--excel starts the file with a UTF-8 BOM; without it there is none', () => {
     expect(runBin([...DEMO, '--excel']).stdout.startsWith('\uFEFFhop,txid,')).toBe(true);
-    expect(runBin(DEMO).stdout.startsWith('hop,txid,')).toBe(true);
+    expect(demo().stdout.startsWith('hop,txid,')).toBe(true);
     const bad = runBin([...DEMO.slice(0, -2), '--format', 'json', '--excel']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--excel applies to CSV output only');

@@ -1,9 +1,11 @@
 // Issue 9 items 8 (cluster -o by extension) and 16 (help starts with examples, lists exit codes).
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR, runBin, SHOP_A } from '../cli/helpers.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
+
+afterAll(removeScratchDirs);
 
 describe('--help of every subcommand', () => {
   for (const cmd of ['trace', 'batch', 'address', 'cluster', 'tx', 'verify']) {
@@ -23,7 +25,7 @@ describe('--help of every subcommand', () => {
 
 describe('cluster follows the same output conventions', () => {
   it('-o wallet.csv writes CSV and a manifest; a contradicting --format is exit 2', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'btctrace-ux-'));
+    const dir = scratchDir('btctrace-ux-');
     const out = path.join(dir, 'wallet.csv');
     expect(runBin(['cluster', SHOP_A, '--offline', DEMO_DIR, '-o', out, '-q']).code).toBe(0);
     expect(readFileSync(out, 'utf8').split('\n')[0]).not.toContain('│');

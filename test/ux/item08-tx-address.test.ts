@@ -2,13 +2,15 @@
 // table|csv|json|jsonl and -o (format from the extension, `-o -` stdout, contradictions refused),
 // write a manifest with -o, and carry tool version and time in their JSON; tx says in words which
 // output each change heuristic names and why.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR, runBin, SHOP_A } from '../cli/helpers.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
 
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'btctrace-ux8-'));
+afterAll(removeScratchDirs);
+
+const tmp = () => scratchDir('btctrace-ux8-');
 const COINJOIN = 'e3eb40a49ec96ddda3fc8b668b824a1a7d11b4f70426f52cf9ab7626bf56e096';
 const PEEL = '0d5d12795b1e97ad0db7457b8077cd1fc76abce0fa06f2eabf28814af73425e0';
 const PAY = '08019024e954781d111a0a0f2e951fa047767cf85251a21abfd0a7d7ce81f832';

@@ -2,16 +2,18 @@
 // `trace -`, `cluster -` and `batch` (one per line, or a CSV column with --column); a CSV with a
 // header given without --column names the column that holds seeds; a first line that is a
 // column name (`cut -d, -f2 leads.csv | btctrace batch -`) is skipped and stderr says so.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR, runBin, SHOP_A } from '../cli/helpers.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
+
+afterAll(removeScratchDirs);
 
 const OTHER = '3DcAsiagxGibYHvtvXZLCxtCPQcA8B73u1';
 const LEADS = `name,address,amount\nshop,${SHOP_A},1\nmule,${OTHER},2\n`;
 const ADDRESS_COLUMN = `address\n${SHOP_A}\n${OTHER}\n`; // what cut -d, -f2 leads.csv prints
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'btctrace-ux9-'));
+const tmp = () => scratchDir('btctrace-ux9-');
 const HINT =
   'looks like a CSV with a header (name,address,amount); column "address" holds addresses or txids (2 of the first 2 rows): add --column address';
 

@@ -3,14 +3,16 @@
 // exit 130; a second Ctrl-C quits at once, exit 130. The signals are driven by progress (a seed's
 // manifest on disk, the child's own "interrupted" line), never by a sleep.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEsploraServer, type EsploraServer } from '../support/esplora-server.js';
 import { gatedProxy } from '../support/gated-proxy.js';
 import { loadDemoChain, readDemoChainFile } from '../support/load-chain.js';
 import { REPO, runBin } from '../cli/helpers.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
+
+afterAll(removeScratchDirs);
 
 function demoAddresses(): string[] {
   const set = new Set<string>();
@@ -40,7 +42,7 @@ describe('batch Ctrl-C', () => {
    * `afterAck` runs when the child prints that it was interrupted.
    */
   async function interrupt(afterAck: (kill: () => void) => void) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'btctrace-ux10-'));
+    const dir = scratchDir('btctrace-ux10-');
     const list = path.join(dir, 'list.txt');
     writeFileSync(list, seeds.join('\n') + '\n');
     const out = path.join(dir, 'out');

@@ -1,12 +1,14 @@
 // Issue 9 item 13, through the built CLI: each warning printed once; no internal names in
 // messages or manifests; correct plurals; the tags-header error quotes the header as written.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR, runBin, SHOP_A } from '../cli/helpers.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
 
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'btctrace-ux13-'));
+afterAll(removeScratchDirs);
+
+const tmp = () => scratchDir('btctrace-ux13-');
 const count = (text: string, part: string) => text.split(part).length - 1;
 
 describe('messages', () => {

@@ -2,14 +2,16 @@
 // credentials removed, network, chain tip, time, tool version); --offline over that directory
 // shows it in the run's JSON metadata and manifest.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicUrl } from '../../src/cli/recording-meta.js';
 import { startEsploraServer, type EsploraServer } from '../support/esplora-server.js';
 import { loadDemoChain } from '../support/load-chain.js';
 import { REPO, runBin, SHOP_A } from '../cli/helpers.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
+
+afterAll(removeScratchDirs);
 
 /** The binary, asynchronously: the loopback explorer runs in this process and must keep answering. */
 function runAsync(args: string[]): Promise<{ code: number | null; stderr: string }> {
@@ -33,7 +35,7 @@ describe('recording metadata', () => {
   });
 
   it('--record writes recording.json; --offline carries it in JSON meta and the manifest', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'btctrace-ux15-'));
+    const dir = scratchDir('btctrace-ux15-');
     const rec = path.join(dir, 'rec');
     const r = await runAsync(['trace', SHOP_A, '--api-url', server.url, '--record', rec, '--no-cache', '-q']);
     expect(r.stderr).toBe('');

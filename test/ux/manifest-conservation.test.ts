@@ -1,10 +1,12 @@
 // The manifest of a trace written with -o (and of each batch seed) carries the conservation
 // summary: where the seed taint ended up, adding up exactly to the seed taint.
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR, DEMO_TAGS, runBin, SHOP_A } from '../cli/helpers.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
+
+afterAll(removeScratchDirs);
 
 interface Conservation {
   seed_sat: number;
@@ -15,7 +17,7 @@ interface Conservation {
 
 describe('conservation in the manifest', () => {
   it('trace -o: the same figures as totals.conservation, summing to the seed taint', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'btctrace-uxc-'));
+    const dir = scratchDir('btctrace-uxc-');
     const out = path.join(dir, 'case.json');
     const args = ['trace', SHOP_A, '--offline', DEMO_DIR, '--tags', DEMO_TAGS, '--hops', '6'];
     expect(runBin([...args, '-o', out]).code).toBe(0);

@@ -1,9 +1,11 @@
 // Issue 9 items 5, 6, 7: backward wording, cluster totals, byte-identical JSON across runs.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR, DEMO_TAGS, runBin, SHOP_A } from '../cli/helpers.js';
+import { removeScratchDirs, scratchDir } from '../support/scratch.js';
+
+afterAll(removeScratchDirs);
 
 const DEMO = ['trace', SHOP_A, '--offline', DEMO_DIR, '--tags', DEMO_TAGS, '--hops', '6'];
 
@@ -14,7 +16,7 @@ describe('determinism', () => {
     const b = runBin([...DEMO, '--format', 'json']).stdout;
     expect(b).toBe(a);
     expect(a).not.toMatch(/started_at|finished_at|"requests"/);
-    const dir = mkdtempSync(path.join(tmpdir(), 'btctrace-ux-'));
+    const dir = scratchDir('btctrace-ux-');
     const out = path.join(dir, 'case.json');
     expect(runBin([...DEMO, '-o', out]).code).toBe(0);
     const first = readFileSync(out, 'utf8');
