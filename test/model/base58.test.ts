@@ -95,7 +95,8 @@ describe('toBase58Check writes what bitcoinjs-lib writes', () => {
       h.fill(0, 0, zeros);
       hashes.push(h);
     }
-    for (let k = 0; k < 2_000; k++) hashes.push(Uint8Array.from({ length: 20 }, () => Math.floor(rand() * 256)));
+    for (let k = 0; k < 2_000; k++)
+      hashes.push(Uint8Array.from({ length: 20 }, () => Math.floor(rand() * 256)));
     let checked = 0;
     for (const version of [0x00, 0x05, 0x6f, 0xc4]) {
       for (const h of hashes) {
