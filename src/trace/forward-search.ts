@@ -24,7 +24,16 @@ import { withPriority } from '../sources/schedule.js';
 import { StateTable } from './state-table.js';
 import { WalkBase, type AddressInfo } from './walk-base.js';
 import { describeError, type WalkDeps, type WalkOptions } from './walk-common.js';
-import { FOLLOWED, hasBit, sameRanges, SEED, setBit, UNSPENT, type TxState } from './forward-state.js';
+import {
+  FOLLOWED,
+  hasBit,
+  outHop,
+  sameRanges,
+  SEED,
+  setBit,
+  UNSPENT,
+  type TxState,
+} from './forward-state.js';
 
 export abstract class ForwardSearch extends WalkBase {
   protected readonly table = new StateTable();
@@ -105,16 +114,15 @@ export abstract class ForwardSearch extends WalkBase {
     const value = tx.vout[vout]!.value;
     setBit(st, vout, SEED);
     this.seedOut.add(outpointKey(tx.txid, vout));
-    this.setOut(st, vout, fullTaint(value), 0);
+    this.setOut(st, vout, fullTaint(value));
     this.learnOutputs(st);
     this.noteFlags(st);
     this.examine(st, vout);
   }
 
-  /** Sets an output's taint and hop, and queues its spender (if in S) to be computed again. */
-  private setOut(st: TxState, j: number, t: Taint, hop: number): void {
+  /** Sets an output's taint, and queues its spender (if in S) to be computed again. */
+  private setOut(st: TxState, j: number, t: Taint): void {
     (st.taint ??= [])[j] = t;
-    (st.outHop ??= [])[j] = hop;
     const sp = st.spender?.[j];
     if (sp !== undefined && sp.hop >= 0) this.table.markDirty(sp);
   }
@@ -127,7 +135,7 @@ export abstract class ForwardSearch extends WalkBase {
     if (!t || t.amount <= 0) return;
     if (!hasBit(st, j, SEED) && this.stopRule(this.outInfo(st, j)) !== null) return;
     if (t.amount < this.opts.minSat) return;
-    if (st.outHop![j]! >= this.opts.hops) return;
+    if (outHop(st, j) >= this.opts.hops) return;
     this.follow(st, j);
   }
 
@@ -137,7 +145,7 @@ export abstract class ForwardSearch extends WalkBase {
     const known = st.spender?.[j];
     if (known !== undefined) return this.reachSpender(known, st, j);
     if (hasBit(st, j, UNSPENT)) return;
-    const asked = this.askOutspends(st, st.outHop![j]! + 1);
+    const asked = this.askOutspends(st, outHop(st, j) + 1);
     if (asked === null) {
       const sp = st.spender?.[j];
       if (sp !== undefined) this.reachSpender(sp, st, j);
@@ -198,7 +206,7 @@ export abstract class ForwardSearch extends WalkBase {
     // hop-limit at the frontier), so ask for them together with the body: one round trip a hop.
     // A failure here surfaces when an output of it is followed (follow asks again).
     // Ranked by the hop the spender would have: deeper requests go out first (schedule.ts).
-    const priority = via.outHop![j]! + 1;
+    const priority = outHop(via, j) + 1;
     const asked = this.askOutspends(sp, priority);
     if (asked !== null)
       this.tracker.track(
@@ -264,10 +272,12 @@ export abstract class ForwardSearch extends WalkBase {
       if (t && t.amount > 0) {
         inputs[k] = t;
         taintIn += t.amount;
-        const h = parent.outHop![i.vout]! + 1;
+        const h = outHop(parent, i.vout) + 1;
         if (h < hop) hop = h;
       }
     }
+    // an output's hop is its transaction's (outHop): a change of it is a change of every output
+    const hopChanged = st.hop !== hop;
     st.hop = hop;
     st.taintIn = taintIn;
     const res = this.opts.model.forward({ inputs: st.inValues!, outputs: st.outValues! }, inputs);
@@ -278,9 +288,9 @@ export abstract class ForwardSearch extends WalkBase {
       if (hasBit(st, j, SEED)) continue; // a seed's output stays a full-taint hop-0 seed
       taintOut += t.amount;
       const prev = st.taint?.[j];
-      if (prev && prev.amount === t.amount && st.outHop![j] === hop && sameRanges(prev, t)) continue;
+      if (prev && prev.amount === t.amount && !hopChanged && sameRanges(prev, t)) continue;
       if (!prev && t.amount <= 0) continue;
-      this.setOut(st, j, t, hop);
+      this.setOut(st, j, t);
       this.examine(st, j);
     }
     st.taintOut = taintOut;

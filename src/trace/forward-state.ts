@@ -1,5 +1,5 @@
 // The forward walk's record of one transaction (src/trace/forward.ts): its body, hop and, per
-// output by vout, taint, hop, spender and bits, so the hot path builds no "txid:vout" strings.
+// output by vout, taint, spender and bits, so the hot path builds no "txid:vout" strings.
 import type { Tx } from '../model/tx.js';
 import type { Taint } from './taint.js';
 import type { AddressInfo } from './walk-base.js';
@@ -27,9 +27,9 @@ export interface TxState {
   taintIn: number;
   taintOut: number;
   feeTaint: number;
-  /** Per output (by vout): taint, hop, spender txid, bits. Created when first needed. */
+  /** Per output (by vout): taint, spender, bits. Created when first needed. An output's hop is
+   *  not kept: it is its transaction's (outHop). */
   taint: (Taint | undefined)[] | undefined;
-  outHop: number[] | undefined;
   spender: (TxState | undefined)[] | undefined;
   bits: number[] | undefined;
   /** Per output: its address's labels and stop rule (null: no address), once labels are read. */
@@ -60,7 +60,6 @@ export function newState(txid: string, seq: number): TxState {
     taintOut: 0,
     feeTaint: 0,
     taint: undefined,
-    outHop: undefined,
     spender: undefined,
     bits: undefined,
     outInfo: undefined,
@@ -73,6 +72,12 @@ export function newState(txid: string, seq: number): TxState {
     outValues: undefined,
     parentsOf: undefined,
   };
+}
+
+/** An output's hop: 0 for a seed, else its transaction's (every tainted output of a transaction
+ *  in S takes the hop its computation gave the transaction). */
+export function outHop(st: TxState, j: number): number {
+  return hasBit(st, j, SEED) ? 0 : st.hop;
 }
 
 export function hasBit(st: TxState, j: number, bit: number): boolean {

@@ -6,7 +6,7 @@ import type { FlowRow, RowStatus, TraceResult, TxTaintSummary } from './result.j
 import type { Taint } from './taint.js';
 import type { WalkDeps, WalkOptions } from './walk-common.js';
 import { ForwardSearch } from './forward-search.js';
-import { FOLLOWED, hasBit, SEED, UNSPENT, type TxState } from './forward-state.js';
+import { FOLLOWED, hasBit, outHop, SEED, UNSPENT, type TxState } from './forward-state.js';
 
 export function traceForward(seeds: Seed[], opts: WalkOptions, deps: WalkDeps): Promise<TraceResult> {
   return new ForwardWalk(opts, deps).run(seeds);
@@ -23,7 +23,7 @@ class ForwardWalk extends ForwardSearch {
     const sp = st.spender?.[j];
     if (sp !== undefined && sp.hop >= 0) return 'spent';
     if (hasBit(st, j, UNSPENT)) return 'unspent';
-    if (st.outHop![j]! >= this.opts.hops) return 'hop-limit';
+    if (outHop(st, j) >= this.opts.hops) return 'hop-limit';
     return 'error';
   }
 
@@ -48,7 +48,7 @@ class ForwardWalk extends ForwardSearch {
         if (status === 'seed' && !hasBit(st, vout, FOLLOWED) && t.amount < this.opts.minSat)
           rowFlags.push('not-followed:below-min');
         rows.push({
-          hop: st.outHop![vout]!,
+          hop: outHop(st, vout),
           txid,
           vout,
           address: o.address,
