@@ -15,9 +15,10 @@ import vm from 'node:vm';
 export const BUNDLE = fileURLToPath(new URL('../dist/btctrace.cjs', import.meta.url));
 export const CACHE = `${BUNDLE}.cache`;
 
-function readCache() {
+/** A file's bytes, or null when it cannot be read (a cache not made yet, say). */
+export function readIfThere(file) {
   try {
-    return readFileSync(CACHE);
+    return readFileSync(file);
   } catch {
     return null;
   }
@@ -27,7 +28,7 @@ function readCache() {
 export function loadBundle({ useCache = true } = {}) {
   const source = readFileSync(BUNDLE);
   const digest = createHash('sha256').update(source).digest();
-  const cache = useCache ? readCache() : null;
+  const cache = useCache ? readIfThere(CACHE) : null;
   const cachedData = cache && cache.subarray(0, 32).equals(digest) ? cache.subarray(32) : undefined;
   const script = new vm.Script(
     `(function (exports, require, module, __filename, __dirname) {${source.toString('utf8')}\n})`,

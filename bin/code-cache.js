@@ -13,16 +13,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUNDLE, CACHE, loadBundle } from './bundle.js';
+import { BUNDLE, CACHE, loadBundle, readIfThere } from './bundle.js';
 
 const sha256 = (...parts) => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest('hex');
-const read = (file) => {
-  try {
-    return readFileSync(file);
-  } catch {
-    return null;
-  }
-};
 const KEY = `${CACHE}.key`;
 const key = sha256(
   readFileSync(BUNDLE),
@@ -31,8 +24,8 @@ const key = sha256(
   process.version,
   process.arch,
 );
-const made = read(CACHE);
-if (made && read(KEY)?.toString() === `${key} ${sha256(made)}\n`) process.exit(0);
+const made = readIfThere(CACHE);
+if (made && readIfThere(KEY)?.toString() === `${key} ${sha256(made)}\n`) process.exit(0);
 rmSync(KEY, { force: true }); // a run that fails from here on leaves no key that vouches for the cache
 
 const root = (p) => fileURLToPath(new URL(`../${p}`, import.meta.url));

@@ -34,11 +34,14 @@ export function decode25(text: string): Uint8Array | null {
 // crypto.hash, one call per digest: about half the time of createHash().update().digest() here
 const sha256 = (b: Uint8Array): Buffer => hash('sha256', b, 'buffer');
 
+/** The 4 checksum bytes of a 21-byte payload (version byte and hash): its double SHA-256's first. */
+const checksum = (payload: Uint8Array): Buffer => sha256(sha256(payload)).subarray(0, 4);
+
 /** Version byte and hash of a base58check address; throws when its checksum or length is wrong. */
 export function fromBase58Check(addr: string): { version: number; hash: Uint8Array } {
   const bytes = decode25(addr);
   if (bytes === null) throw new Error(`${addr}: not 25 bytes of base58`);
-  const sum = sha256(sha256(bytes.subarray(0, 21)));
+  const sum = checksum(bytes.subarray(0, 21));
   for (let i = 0; i < 4; i++) if (sum[i] !== bytes[21 + i]) throw new Error(`${addr}: bad base58 checksum`);
   return { version: bytes[0]!, hash: bytes.slice(1, 21) };
 }
@@ -52,7 +55,7 @@ export function toBase58Check(hash: Uint8Array, version: number): string {
   const bytes = new Uint8Array(25);
   bytes[0] = version;
   bytes.set(hash, 1);
-  bytes.set(sha256(sha256(bytes.subarray(0, 21))).subarray(0, 4), 21);
+  bytes.set(checksum(bytes.subarray(0, 21)), 21);
   // repeated division by 58, most significant digit first; each leading zero byte is a "1"
   const digits: number[] = [];
   for (const byte of bytes) {
